@@ -1,0 +1,115 @@
+"""The analyst questions the benchmark times: the ones DESIGN §3 measured, then every saved query.
+
+The lineage question comes twice: as DESIGN §3 wrote it (a ``derivedFrom+`` property path over the ingested
+facts only, bloc membership read from the dated memberships) and as the project answers it (``eai:hasAncestor``
+and the preferred jurisdictions and bloc flags of the derived graph).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from rdflib.term import Node
+
+from euaigraph.graph.query import bind, with_prefixes
+from euaigraph.graph.saved import SavedQuery, catalogue
+from euaigraph.ontology.iri import bloc_iri
+from euaigraph.ontology.namespaces import ID
+
+EU = f"<{bloc_iri('eu')}>"
+
+LINEAGE_PATH = f"""
+SELECT DISTINCT ?model WHERE {{
+  ?model eai:providedBy ?provider . ?provider eai:jurisdiction ?country .
+  ?country eai:membership ?ms . ?ms eai:bloc {EU} . FILTER NOT EXISTS {{ ?ms eai:endDate ?end }}
+  ?model eai:derivedFrom+ ?ancestor .
+  ?ancestor eai:providedBy ?ancestorProvider . ?ancestorProvider eai:jurisdiction ?ancestorCountry .
+  FILTER NOT EXISTS {{ ?ancestorCountry eai:membership ?ams . ?ams eai:bloc {EU} .
+                      FILTER NOT EXISTS {{ ?ams eai:endDate ?aend }} }}
+}}"""
+
+LINEAGE_DERIVED = f"""
+SELECT DISTINCT ?model WHERE {{
+  ?model eai:providedBy ?provider . ?provider eai:preferredJurisdiction ?country . ?country eai:inBlocToday {EU} .
+  ?model eai:hasAncestor ?ancestor .
+  ?ancestor eai:providedBy ?ancestorProvider . ?ancestorProvider eai:preferredJurisdiction ?ancestorCountry .
+  FILTER NOT EXISTS {{ ?ancestorCountry eai:inBlocToday {EU} }}
+}}"""
+
+BY_COUNTRY = """
+SELECT ?country (COUNT(DISTINCT ?model) AS ?models) WHERE {
+  ?model a eai:AIModel ; eai:providedBy ?provider . ?provider eai:jurisdiction ?country .
+} GROUP BY ?country ORDER BY DESC(?models)"""
+
+EU_LANGUAGES_20 = """
+SELECT ?model (COUNT(DISTINCT ?language) AS ?languages) WHERE {
+  ?model a eai:AIModel ; eai:supportsLanguage ?language . ?language eai:euOfficialLanguage true .
+} GROUP BY ?model HAVING (COUNT(DISTINCT ?language) >= 20)"""
+
+
+def family_closure(base: str, *, path: bool) -> str:
+    """Every model below the largest family's base model (DESIGN §10: under 200 ms)."""
+    step = "eai:derivedFrom+" if path else "eai:hasAncestor"
+    return f"SELECT DISTINCT ?model WHERE {{ ?model {step} <{base}> }}"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One timed question: its text (prefixes added, parameters bound) and, for saved queries, the query."""
+
+    name: str
+    text: str
+    summary: str
+    saved: SavedQuery | None = None
+    row_cap: int | None = None
+    tags: tuple[str, ...] = field(default=())
+
+
+def design_questions(manifest: dict) -> list[Question]:
+    base = manifest["largest_family_base"]
+    items = [
+        ("design/lineage-path", LINEAGE_PATH, "EU models with a non-EU ancestor, derivedFrom+ path (DESIGN §3)"),
+        ("design/lineage-derived", LINEAGE_DERIVED, "EU models with a non-EU ancestor, eai:hasAncestor (derived graph)"),
+        ("design/models-by-country", BY_COUNTRY, "count models by provider country"),
+        ("design/models-20-eu-languages", EU_LANGUAGES_20, "models with >= 20 EU languages"),
+        ("design/largest-family-path", family_closure(base, path=True), "all models below the largest base, derivedFrom+"),
+        ("design/largest-family-derived", family_closure(base, path=False), "all models below the largest base, hasAncestor"),
+    ]
+    return [Question(name, with_prefixes(text), summary, tags=("design",)) for name, text, summary in items]
+
+
+def saved_questions(*, row_cap: int) -> list[Question]:
+    """Every saved query with its default parameters, bound exactly as :func:`run_saved` binds them."""
+    out = []
+    for name, query in catalogue().items():
+        params: dict[str, Node] = query.terms({})
+        text = with_prefixes(query.body)
+        out.append(Question(f"saved/{name}", bind(text, params) if params else text, query.summary, saved=query,
+                            row_cap=row_cap, tags=("saved",)))
+    return out
+
+
+#: IRI parameters under our id space name an entity of one of these kinds (``id/<kind>/<key>``).
+_IRI_KINDS = {"model": "model", "org": "organisation", "facility": "facility", "project": "project"}
+
+
+def anchors() -> dict[str, list[str]]:
+    """The ids the saved queries use as default parameters, by kind, for the generator to give to entities.
+
+    Typed parameters (model, organisation, licence, facility, project) give their default id; ``iri``
+    parameters whose default is one of our entity IRIs give the key in it.
+    """
+    out: dict[str, list[str]] = defaultdict(list)
+    for query in catalogue().values():
+        for param in query.params:
+            if not param.default:
+                continue
+            kind, key = param.type, str(param.default)
+            if kind == "iri" and key.startswith(str(ID)):
+                head, _, rest = key[len(str(ID)):].partition("/")
+                kind, key = _IRI_KINDS.get(head, ""), unquote(rest)
+            if kind in (*_IRI_KINDS.values(), "licence") and key and key not in out[kind]:
+                out[kind].append(key)
+    return {kind: sorted(values) for kind, values in sorted(out.items())}

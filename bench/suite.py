@@ -1,0 +1,110 @@
+"""Timing every question on every backend of one size.
+
+Backends (columns of the results):
+
+- ``rdflib``: the baseline, rdflib's SPARQL engine over the in-memory Dataset (time limit by SIGALRM);
+- ``embedded-memory`` / ``embedded-disk``: ``EmbeddedStore.execute`` on the reader copied into memory / read
+  from the on-disk snapshot;
+- ``embedded-app``: the path the CLI and explorer take, :func:`run_saved` / :func:`run_query` (guard, bind,
+  a killable worker holding the in-memory reader, result sent back between processes); ``app-prepare`` is the
+  part of it spent before the worker gets the query (prefixes, binding, guarding: rdflib's SPARQL parser);
+- ``remote``: :class:`RemoteStore` over HTTP against ``oxigraph serve`` on 127.0.0.1.
+
+Oxigraph cannot be interrupted in-process, so each question first runs through the app path, whose worker is
+killed at the limit; a question that hits it there is not run directly on the embedded readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from euaigraph.graph.query import bind, guard, run_query, run_saved, with_prefixes
+from euaigraph.graph.store import QueryCancelled, Store
+from euaigraph.graph.worker import QueryWorkers
+
+from .backends import RdflibBaseline
+from .queries import Question
+from .timing import Measure, measure
+
+BACKENDS = ("rdflib", "embedded-memory", "embedded-disk", "embedded-app", "remote")
+NO_CAP = 10**9
+
+
+def _rows(result) -> int:
+    return 1 if result.kind == "ask" else len(result)
+
+
+def store_runner(store: Store, question: Question, *, limit_s: float, remote: bool = False) -> Callable[[], int]:
+    cap = question.row_cap
+    if remote:
+        return lambda: _rows(store.execute(question.text, row_cap=cap, timeout=limit_s))
+    return lambda: _rows(store.execute(question.text, row_cap=cap))
+
+
+def app_runner(workers: QueryWorkers, question: Question, *, limit_s: float) -> Callable[[], int]:
+    if question.saved is not None:
+        return lambda: _rows(run_saved(workers, question.saved, timeout_s=limit_s, row_cap=question.row_cap))
+    return lambda: _rows(run_query(workers, question.text, timeout_s=limit_s, row_cap=question.row_cap or NO_CAP))
+
+
+def prepare_runner(question: Question) -> Callable[[], int]:
+    """What :func:`run_saved` does before the worker gets the query: add prefixes, bind (which guards the query
+    and the bound query) and guard again; the parsing is rdflib's SPARQL parser."""
+    def prepare() -> int:
+        if question.saved is None:
+            guard(question.text)
+            return 0
+        params = question.saved.terms({})
+        text = with_prefixes(question.saved.body)
+        guard(bind(text, params) if params else text)
+        return 0
+    return prepare
+
+
+def rdflib_runner(baseline: RdflibBaseline, question: Question, *, limit_s: float) -> Callable[[], int]:
+    return lambda: baseline.query(question.text, row_cap=question.row_cap, limit_s=limit_s)
+
+
+def time_embedded(questions: Sequence[Question], *, memory: Store, disk: Store, workers: QueryWorkers,
+                  runs: int, limit_s: float, slow_s: float, say: Callable[[str], None]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for question in questions:
+        app = measure(app_runner(workers, question, limit_s=limit_s), runs=runs, slow_s=slow_s,
+                      errors=(QueryCancelled,), limit_s=limit_s)
+        row = {"embedded-app": app.as_dict(), "app-prepare": measure(prepare_runner(question), runs=runs).as_dict()}
+        for name, store in (("embedded-memory", memory), ("embedded-disk", disk)):
+            if app.status == "timeout":
+                row[name] = Measure("timeout", limit_s=limit_s, message="not run: the app path hit the limit").as_dict()
+            else:
+                row[name] = measure(store_runner(store, question, limit_s=limit_s), runs=runs, slow_s=slow_s).as_dict()
+        out[question.name] = row
+        say(f"  {question.name}: memory {_fmt(row['embedded-memory'])}, disk {_fmt(row['embedded-disk'])}, "
+            f"app {_fmt(app.as_dict())}")
+    return out
+
+
+def time_remote(questions: Sequence[Question], store: Store, *, runs: int, limit_s: float, slow_s: float,
+                say: Callable[[str], None]) -> dict[str, dict]:
+    out = {}
+    for question in questions:
+        result = measure(store_runner(store, question, limit_s=limit_s, remote=True), runs=runs, slow_s=slow_s,
+                         errors=(QueryCancelled,), limit_s=limit_s)
+        out[question.name] = result.as_dict()
+        say(f"  {question.name}: remote {_fmt(out[question.name])}")
+    return out
+
+
+def time_rdflib(questions: Sequence[Question], baseline: RdflibBaseline, *, runs: int, limit_s: float, slow_s: float,
+                say: Callable[[str], None]) -> dict[str, dict]:
+    out = {}
+    for question in questions:
+        result = measure(rdflib_runner(baseline, question, limit_s=limit_s), runs=runs, slow_s=slow_s, limit_s=limit_s)
+        out[question.name] = result.as_dict()
+        say(f"  {question.name}: rdflib {_fmt(out[question.name])}")
+    return out
+
+
+def _fmt(result: dict) -> str:
+    if result["status"] != "ok":
+        return result["status"]
+    return f"{result['median_ms']:.1f} ms ({result['rows']} rows)"

@@ -1,0 +1,93 @@
+"""The DESIGN §10 targets, checked against a run's results: met or missed, and by how much.
+
+>>> _verdict(80, 100)
+'met (80 ms against 100 ms)'
+>>> _verdict(250, 100)
+'**missed** by 150 ms (250 ms against 100 ms, 2.5×)'
+"""
+
+from __future__ import annotations
+
+LOAD_S, LINEAGE_MS, SAVED_P50_MS, SAVED_MAX_MS, FAMILY_MS, ANALYSIS_S = 5.0, 100.0, 100.0, 1000.0, 200.0, 10.0
+
+
+def _verdict(value: float, limit: float, unit: str = "ms") -> str:
+    if value <= limit:
+        return f"met ({value:,.0f} {unit} against {limit:,.0f} {unit})"
+    return f"**missed** by {value - limit:,.0f} {unit} ({value:,.0f} {unit} against {limit:,.0f} {unit}, {value / limit:.1f}×)"
+
+
+def _seconds_verdict(value: float, limit: float) -> str:
+    if value <= limit:
+        return f"met ({value:.2f} s against {limit:g} s)"
+    return f"**missed** by {value - limit:.2f} s ({value:.2f} s against {limit:g} s, {value / limit:.1f}×)"
+
+
+def _largest(results: dict) -> tuple[str, dict] | None:
+    sizes = results["sizes"]
+    if not sizes:
+        return None
+    label = "1e6" if "1e6" in sizes else max(sizes, key=lambda k: sizes[k]["graph"]["triples"])
+    return label, sizes[label]
+
+
+def _median(size: dict, question: str, backend: str) -> float | None:
+    result = size["questions"].get(question, {}).get(backend)
+    return result["median_ms"] if result and result["status"] == "ok" else None
+
+
+def _question_line(size: dict, question: str, limit: float, title: str) -> str:
+    parts = []
+    for backend, name in (("embedded-memory", "memory"), ("embedded-disk", "disk"), ("embedded-app", "app path")):
+        value = _median(size, question, backend)
+        result = size["questions"].get(question, {}).get(backend) or {}
+        parts.append(f"{name}: {_verdict(value, limit) if value is not None else result.get('status', 'not run')}")
+    return f"- {title}: " + "; ".join(parts)
+
+
+def _saved_lines(size: dict) -> list[str]:
+    lines = []
+    for backend, name in (("embedded-memory", "embedded store, memory"), ("embedded-app", "app path (guard + worker)"),
+                          ("embedded-disk", "embedded store, disk")):
+        values = {q: (r.get(backend) or {}) for q, r in size["questions"].items() if q.startswith("saved/")}
+        slow = {q: r.get("median_ms") for q, r in values.items() if r.get("status") != "ok" or r["median_ms"] > SAVED_P50_MS}
+        worst = max((r["median_ms"] for r in values.values() if r.get("status") == "ok"), default=None)
+        over = [q for q, v in slow.items() if v is None or v > SAVED_MAX_MS]
+        verdict = "met" if not slow else "**missed**"
+        detail = ", ".join(f"`{q[6:]}` {'—' if v is None else f'{v:,.0f} ms'}" for q, v in sorted(slow.items())) or "none"
+        lines.append(f"- Every saved query p50 < {SAVED_P50_MS:.0f} ms, none over {SAVED_MAX_MS / 1000:g} s, {name}: "
+                     f"{verdict} ({len(values) - len(slow)} of {len(values)} under; slowest {worst or 0:,.0f} ms; "
+                     f"over {SAVED_P50_MS:.0f} ms: {detail}; over 1 s: {len(over)})")
+    return lines
+
+
+def verdicts(results: dict) -> list[str]:
+    found = _largest(results)
+    if found is None:
+        return ["No sizes were run."]
+    label, size = found
+    lines = [f"At {label} triples:" if label == "1e6" else f"At {label} triples (the largest size run; the targets "
+             "are stated for 1e6):", ""]
+    load = size["load"].get("embedded")
+    if load:
+        ready = load["total_s"] + load["open_memory_s"]
+        lines.append(f"- Load into the store that answers queries < {LOAD_S:g} s (ingest_many through the production "
+                     f"path, then the reader copied into memory): {_seconds_verdict(ready, LOAD_S)}; of which parse and "
+                     f"stage {load['parse_stage_s']:.2f} s, derive {load['derive_s']:.2f} s, bulk load + swap + snapshot "
+                     f"{load['swap_s']:.2f} s, reader copy into memory {load['open_memory_s']:.2f} s.")
+    lines.append(_question_line(size, "design/lineage-derived", LINEAGE_MS,
+                                f"Lineage question < {LINEAGE_MS:.0f} ms, as the project answers it (eai:hasAncestor)"))
+    lines.append(_question_line(size, "design/lineage-path", LINEAGE_MS,
+                                "The same written as a derivedFrom+ path (DESIGN §3), for comparison"))
+    lines.append(_question_line(size, "design/largest-family-derived", FAMILY_MS,
+                                f"Lineage closure of the largest family < {FAMILY_MS:.0f} ms"))
+    lines += _saved_lines(size)
+    analysis = results.get("analysis") or {}
+    if analysis.get("status") in ("ok", "partial"):
+        partial = "" if analysis["status"] == "ok" else " (some steps failed; the total covers the others)"
+        lines.append(f"- All analysis steps on a {analysis['models']:,}-model lineage graph < {ANALYSIS_S:g} s "
+                     f"(sum of the medians): {_seconds_verdict(analysis['total_s'], ANALYSIS_S)}{partial}")
+    else:
+        lines.append(f"- Analysis of a 1e5-model lineage graph < {ANALYSIS_S:g} s: not measured "
+                     f"({analysis.get('message', 'not run')})")
+    return lines

@@ -1,0 +1,1 @@
+"""The Streamlit explorer. Only this package imports streamlit and pyvis."""

@@ -1,0 +1,1 @@
+"""Explorer pages: thin, each calls ``euaigraph.graph`` only."""

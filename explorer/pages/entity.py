@@ -1,0 +1,75 @@
+"""Entity: every fact about one node, grouped by property, each with its source, retrieval date and confidence;
+disagreements between sources side by side; links to its neighbours."""
+
+import pandas as pd
+import streamlit as st
+
+from euaigraph.explorer import components, data, precomputed, state
+from euaigraph.graph.terms import UnsafeIriError
+
+ctx = state.context()
+st.title("Entity")
+components.require_graph(ctx)
+net = precomputed.entity_network(ctx)
+options = precomputed.node_labels(ctx)
+asked = st.query_params.get("iri")
+if asked and asked not in options:
+    options = {asked: asked, **options}
+iri = components.choose_iri("Entity", options, param="iri", placeholder="Choose a model, organisation, data set…")
+if not iri:
+    st.info("Choose an entity above, or click a node in the Graph view.")
+    st.stop()
+try:
+    entity = precomputed.entity(ctx, iri)
+except UnsafeIriError as exc:
+    st.error(f"Not an IRI this graph can hold: {exc}")
+    st.stop()
+if entity is None:
+    st.warning("The graph says nothing about this IRI.")
+    st.code(iri, language=None)
+    st.stop()
+
+attrs = net.nodes[iri] if iri in net else {}
+st.header(entity.label)
+st.caption(" · ".join(x for x in (attrs.get("kind"), attrs.get("country") and f"seat {attrs['country']}",
+                                  attrs.get("licence") and f"licence {attrs['licence']}") if x))
+st.code(iri, language=None)
+
+
+def shown(value) -> str:
+    return entity.labels.get(str(value)) or components.display(value)
+
+
+conflicts = entity.disagreements()
+if conflicts:
+    st.subheader("Where the sources disagree")
+    for prop, per_source in conflicts.items():
+        st.markdown(f"**{data.property_label(prop)}**")
+        st.dataframe(pd.DataFrame([{s: "; ".join(shown(v) for v in values) for s, values in per_source.items()}]),
+                     hide_index=True, width="stretch")
+
+st.subheader("Facts")
+st.caption("Every statement about this entity, grouped by property, with the source that made it, when that "
+           "source was retrieved, the confidence it gives and the pages that support it.")
+groups = {prop: [f for f in facts if not f.incoming] for prop, facts in entity.by_property().items()}
+st.dataframe(pd.DataFrame([
+    {"property": data.property_label(prop), "value": shown(f.value), "source": f.source,
+     "retrieved": (f.retrieved or "")[:10], "confidence": f.confidence or "", "accessed": f.accessed or "",
+     "evidence": " ".join(f.urls)}
+    for prop, facts in sorted(groups.items(), key=lambda item: data.property_label(item[0])) for f in facts]),
+    hide_index=True, width="stretch", height=min(36 * (1 + sum(map(len, groups.values()))) + 4, 640))
+
+st.subheader("Neighbours")
+outgoing = sorted({(data.property_label(f.property), str(f.value)) for f in entity.facts
+                   if not f.incoming and str(f.value) in options and str(f.value) != iri})
+incoming = sorted({(data.property_label(f.property), str(f.value)) for f in entity.facts
+                   if f.incoming and str(f.value) in options})
+left, right = st.columns(2)
+for column, title, links in ((left, "This entity →", outgoing), (right, "→ this entity", incoming)):
+    with column:
+        st.markdown(f"**{title}** ({len(links)})")
+        for prop, target in links[:80]:
+            components.entity_link(target, f"{prop}: {options[target]}")
+        if len(links) > 80:
+            st.caption(f"and {len(links) - 80} more (see the Graph view with this entity as focus)")
+st.page_link("pages/graph.py", label="Show in the graph", icon=":material/hub:", query_params={"focus": iri})

@@ -1,0 +1,149 @@
+"""The one network renderer: pyvis builds the vis-network nodes, edges and options; this module writes the page.
+
+What makes it safe to draw labels that came from feeds:
+
+- node ids are opaque (``n0``, ``n1``, ...); the IRIs stay on the server in :attr:`Rendered.ids`;
+- labels and tooltips are plain text: vis-network draws labels on a canvas and sets tooltips with ``innerText``;
+- the data is embedded as JSON with ``<``, ``>``, ``&`` and the line separators escaped, so no label can close
+  the script element; the title is HTML-escaped; pyvis's own template (which pulls Bootstrap from a CDN and
+  writes tooltips as HTML) is not used;
+- vis-network's script and stylesheet are inlined from the pyvis package and a Content-Security-Policy forbids
+  every fetch, so the page works offline and makes no request.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("https://x/a", label="<script>alert(1)</script>", kind="model")
+>>> page = render(g)
+>>> "<script>alert(1)" in page.html, page.ids
+(False, {'n0': 'https://x/a'})
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import networkx as nx
+from pyvis.network import Network
+
+COLOURS = {"EU": "#1f4e9c", "EEA/EFTA": "#4f93d8", "Horizon-associated": "#8fb8de", "elsewhere": "#d1495b",
+           "unknown": "#a0a0a0"}
+SHAPES = {"model": "dot", "organisation": "square", "consortium": "square", "dataset": "triangle",
+          "facility": "diamond", "project": "star", "programme": "star", "licence": "triangleDown",
+          "country": "hexagon", "language": "hexagon", "bloc": "hexagon"}
+_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+_PHYSICS = {"solver": "barnesHut", "barnesHut": {"gravitationalConstant": -6000, "springLength": 110,
+                                                  "springConstant": 0.04, "damping": 0.5, "avoidOverlap": 0.1},
+            "stabilization": {"enabled": True, "iterations": 120, "updateInterval": 40, "fit": True},
+            "minVelocity": 1.5, "timestep": 0.6}
+# Runs inside the page: reports the first complete drawing (for tests and timing) and clicks (to the app).
+_SCRIPT = """
+const started = performance.now();
+const nodes = new vis.DataSet(%(nodes)s);
+const edges = new vis.DataSet(%(edges)s);
+const network = new vis.Network(document.getElementById("net"), {nodes, edges}, %(options)s);
+const settled = () => { document.body.dataset.settled = "1"; };
+network.once("afterDrawing", () => {
+  document.body.dataset.drawn = String(nodes.length);
+  document.body.dataset.drawMs = String(Math.round(performance.now() - started));
+  if (%(fixed)s) settled();
+});
+// After the (few) stabilisation iterations the layout stays put: no endless animation, no moving targets.
+network.on("stabilizationIterationsDone", () => { network.setOptions({physics: false}); settled(); });
+network.on("click", (event) => {
+  if (event.nodes.length === 1 && window.parent !== window) {
+    window.parent.postMessage({euaigraph: "open", id: String(event.nodes[0])}, "*");
+  }
+});
+"""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    ids: dict[str, str]  # opaque id -> IRI
+
+
+def _json(value: object) -> str:
+    """JSON that is safe inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+@cache
+def _assets() -> tuple[str, str]:
+    lib = files("pyvis").joinpath("lib", "vis-9.1.2")
+    script = lib.joinpath("vis-network.min.js").read_text(encoding="utf-8")
+    style = lib.joinpath("vis-network.css").read_text(encoding="utf-8")
+    for name, text in (("script", script), ("style", style)):
+        # Inlined as they are: anything that could end the element early would break the page, so refuse it.
+        if re.search(r"</(script|style)|<!--", text, re.IGNORECASE):
+            raise RuntimeError(f"the vis-network {name} shipped with pyvis cannot be inlined safely")
+    return script, style
+
+
+def _plain(text: object, limit: int) -> str:
+    value = " ".join(str(text).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def tooltip(data: dict) -> str:
+    """The plain-text tooltip of a node."""
+    lines = [_plain(data.get("label", ""), 120), " · ".join(
+        _plain(data[k], 40) for k in ("kind", "country", "licence") if data.get(k))]
+    if data.get("derivatives"):
+        lines.append(f"{data['derivatives']} derivative model(s)")
+    if data.get("sources"):
+        lines.append("sources: " + _plain(data["sources"].replace(";", ", "), 120))
+    return "\n".join(line for line in lines if line)
+
+
+def render(graph: nx.MultiDiGraph, *, positions: dict[str, tuple[float, float]] | None = None,
+           title: str = "euaigraph network", height: int = 640) -> Rendered:
+    """A self-contained HTML page drawing ``graph``; with ``positions`` physics is off (instant drawing)."""
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
+    for node, data in graph.nodes(data=True):
+        options = {"title": tooltip(data), "size": 9 + 5 * math.sqrt(data.get("derivatives") or 0),
+                   "font": {"size": 12}}
+        if positions and node in positions:
+            options["x"], options["y"] = positions[node]
+        net.add_node(ids[node], label=_plain(data.get("label", ""), 40), shape=SHAPES.get(data.get("kind"), "dot"),
+                     color=COLOURS.get(data.get("region"), COLOURS["unknown"]), **options)
+    merged: dict[tuple[str, str], list[str]] = {}
+    for source, target, data in graph.edges(data=True):
+        merged.setdefault((source, target), []).append(str(data.get("predicate", "")))
+    for (source, target), predicates in merged.items():
+        net.add_edge(ids[source], ids[target], title=_plain(", ".join(sorted(set(predicates))), 200),
+                     arrows="to", color="#b8b8b8", width=1)
+    nodes, edges, _, _, _, _ = net.get_network_data()
+    physics = {"enabled": False} if positions else _PHYSICS
+    options = {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
+               "layout": {"improvedLayout": False}, "edges": {"smooth": False}}
+    script, style = _assets()
+    body = _SCRIPT % {"nodes": _json(nodes), "edges": _json(edges), "options": _json(options),
+                      "fixed": "true" if positions else "false"}
+    page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"><title>{html.escape(title)}</title>'
+            f"<style>{style}</style><style>html,body{{margin:0;height:100%;font-family:sans-serif}}"
+            f"#net{{width:100%;height:{int(height)}px}}.vis-tooltip{{white-space:pre-line}}</style>"
+            f'<script>{script}</script></head><body><div id="net"></div><script>{body}</script></body></html>')
+    return Rendered(html=page, ids={v: k for k, v in ids.items()})
+
+
+def legend() -> str:
+    """The colour and shape key as a small static HTML snippet (fixed text only, nothing from the data)."""
+    swatches = "".join(f'<span style="display:inline-block;width:.8em;height:.8em;border-radius:50%;'
+                       f'background:{colour};margin:0 .3em 0 .9em"></span>{html.escape(region)}'
+                       for region, colour in COLOURS.items())
+    return (f'<div style="font-size:.85rem;color:#555">Seat today:{swatches}<br>Size: number of derivative models. '
+            "Shapes: ● model, ■ organisation, ▲ data set, ◆ facility, ★ project or programme, ▼ licence, "
+            "⬢ country or language. Hover for details; click a node to open its page.</div>")

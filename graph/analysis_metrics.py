@@ -1,0 +1,206 @@
+"""Metrics on a dependency graph (edges child -> parent, see :mod:`euaigraph.graph.analysis_graph`).
+
+Pure functions of the graph: they never touch a store, so they are tested on small graphs worked out by hand.
+Traversals visit neighbours in IRI order, so paths are the same on every run.
+
+>>> import networkx as nx
+>>> g = nx.DiGraph()
+>>> g.add_node("m", kind="model", label="m", jurisdiction="FRA")
+>>> g.add_node("base", kind="model", label="base", jurisdiction="USA")
+>>> g.add_edge("m", "base", relation="fineTunedFrom")
+>>> up = upstream(g, "m", bloc={"FRA"})
+>>> [(n.node, n.depth, n.outside) for n in up.nodes], up.foreign_share
+([('base', 1, True)], 1.0)
+>>> [a.node for a in what_if(g, "base")]
+['m']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+#: concentration dimension -> the edge relation that reaches its entities.
+DIMENSIONS = {"provider": "providedBy", "dataset": "trainedOn", "facility": "trainedAt", "vendor": "acceleratorVendor"}
+
+
+@dataclass(frozen=True)
+class UpstreamNode:
+    """One node upstream of a model: how far, through which path, where it is."""
+
+    node: str
+    kind: str | None
+    label: str
+    depth: int
+    relation: str
+    path: tuple[str, ...]
+    jurisdiction: str | None
+    outside: bool | None
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [{"node": self.node, "kind": self.kind, "label": self.label, "depth": self.depth,
+                 "relation": self.relation, "jurisdiction": self.jurisdiction, "outside": self.outside,
+                 "path": " > ".join(self.path)}]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """The upstream closure of a model and the share of it outside the bloc (formula in :func:`upstream`)."""
+
+    model: str
+    bloc: frozenset[str]
+    nodes: tuple[UpstreamNode, ...]
+    known: int
+    foreign: int
+    foreign_share: float | None
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [row for node in self.nodes for row in node.as_rows()]
+
+
+def _bfs(g: nx.DiGraph, sources: Iterable[str], *, reverse: bool) -> dict[str, tuple[str, ...]]:
+    """Shortest path from the nearest source to every reachable node; ties go to the smaller IRI."""
+    neighbours = g.predecessors if reverse else g.successors
+    paths = {s: (s,) for s in sorted(sources)}
+    frontier = sorted(paths)
+    while frontier:
+        following = []
+        for node in frontier:
+            for nxt in sorted(neighbours(node)):
+                if nxt not in paths:
+                    paths[nxt] = (*paths[node], nxt)
+                    following.append(nxt)
+        frontier = following
+    return paths
+
+
+def upstream(g: nx.DiGraph, model: str, *, bloc: set[str] | frozenset[str]) -> Upstream:
+    """Every node the model depends on, at any depth, with its distance, path and jurisdiction.
+
+    U = the nodes reachable from the model along dependency edges (the model itself excluded);
+    K = the nodes of U with a known jurisdiction; F = the nodes of K whose jurisdiction is not in ``bloc``;
+    ``foreign_share`` = |F| / |K| (None when K is empty). Licences have no jurisdiction, so they never count.
+    """
+    if model not in g:
+        raise KeyError(f"{model} is not in the dependency graph")
+    paths = _bfs(g, [model], reverse=False)
+    nodes = []
+    for node, path in paths.items():
+        if node == model:
+            continue
+        data = g.nodes[node]
+        where = data.get("jurisdiction")
+        nodes.append(UpstreamNode(
+            node=node, kind=data.get("kind"), label=data.get("label", node), depth=len(path) - 1,
+            relation=g.edges[path[-2], node]["relation"], path=path, jurisdiction=where,
+            outside=None if where is None else where not in bloc))
+    nodes.sort(key=lambda n: (n.depth, n.node))
+    known = sum(1 for n in nodes if n.outside is not None)
+    foreign = sum(1 for n in nodes if n.outside)
+    return Upstream(model=model, bloc=frozenset(bloc), nodes=tuple(nodes), known=known, foreign=foreign,
+                    foreign_share=foreign / known if known else None)
+
+
+@dataclass(frozen=True)
+class Share:
+    entity: str
+    label: str
+    models: int
+    share: float
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [{"entity": self.entity, "label": self.label, "models": self.models, "share": round(self.share, 2)}]
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """Shares of the entities of one dimension across models, their HHI and top-k share (see :func:`concentration`)."""
+
+    dimension: str
+    models: int
+    covered: int
+    shares: tuple[Share, ...]
+    hhi: float
+    top_k: int
+    top_k_share: float
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [row for share in self.shares for row in share.as_rows()]
+
+
+def concentration(g: nx.DiGraph, *, dimension: str, models: Iterable[str] | None = None,
+                  top_k: int = 5) -> Concentration:
+    """How concentrated the upstream providers, datasets, facilities or accelerator vendors of models are.
+
+    For each model m, E(m) = the entities reached by a ``dimension`` edge (providedBy, trainedOn, trainedAt,
+    acceleratorVendor) from m or from any node upstream of m: its own provider and its ancestors' providers,
+    its and its ancestors' training data, and so on. c_e = the number of models m with e in E(m);
+    s_e = 100 × c_e / Σ c (shares in percent); HHI = Σ s_e² (0 to 10,000: 10,000 is one entity for everything,
+    below 1,500 is usually read as unconcentrated); top-k share = the sum of the k largest s_e.
+    ``models`` defaults to every node of kind model; ``covered`` counts those with at least one entity.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}: use one of {', '.join(DIMENSIONS)}")
+    relation = DIMENSIONS[dimension]
+    chosen = sorted(set(models) if models is not None else (n for n, k in g.nodes(data="kind") if k == "model"))
+    counts: Counter[str] = Counter()
+    covered = 0
+    for model in chosen:
+        if model not in g:
+            continue
+        closure = nx.descendants(g, model) | {model}
+        entities = {p for u in closure for p in g.successors(u) if g.edges[u, p]["relation"] == relation}
+        counts.update(entities)
+        covered += bool(entities)
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shares = tuple(Share(entity=e, label=g.nodes[e].get("label", e), models=c, share=100 * c / total)
+                   for e, c in ranked)
+    return Concentration(dimension=dimension, models=len(chosen), covered=covered, shares=shares,
+                         hhi=sum(s.share ** 2 for s in shares), top_k=top_k,
+                         top_k_share=sum(s.share for s in shares[:top_k]))
+
+
+@dataclass(frozen=True)
+class Affected:
+    """A node that depends, directly or not, on a removed node, with one shortest path to it."""
+
+    node: str
+    kind: str | None
+    label: str
+    removed: str
+    distance: int
+    path: tuple[str, ...]
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [{"node": self.node, "kind": self.kind, "label": self.label, "removed": self.removed,
+                 "distance": self.distance, "path": " > ".join(self.path)}]
+
+
+def what_if(g: nx.DiGraph, removed: str | Iterable[str]) -> list[Affected]:
+    """Everything downstream of the removed nodes (a licence withdrawn, a provider gone, a facility closed).
+
+    A node is affected when a dependency path leads from it to a removed node; ``path`` is one shortest such
+    path (affected node first, removed node last). Sorted by distance, then IRI. Unknown nodes are an error.
+    """
+    targets = {removed} if isinstance(removed, str) else set(removed)
+    missing = sorted(t for t in targets if t not in g)
+    if missing:
+        raise KeyError(f"not in the dependency graph: {', '.join(missing)}")
+    paths = _bfs(g, targets, reverse=True)
+    out = []
+    for node, path in paths.items():
+        if node in targets:
+            continue
+        data = g.nodes[node]
+        forward = tuple(reversed(path))
+        out.append(Affected(node=node, kind=data.get("kind"), label=data.get("label", node), removed=forward[-1],
+                            distance=len(forward) - 1, path=forward))
+    return sorted(out, key=lambda a: (a.distance, a.node))
+
+
+__all__ = ["DIMENSIONS", "Affected", "Concentration", "Share", "Upstream", "UpstreamNode", "concentration",
+           "upstream", "what_if"]

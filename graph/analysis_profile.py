@@ -1,0 +1,134 @@
+"""Store-level analyses: language coverage by EU-controlled open models, and a model's sovereignty profile.
+
+"EU-controlled" (for any bloc): the jurisdiction of the provider's ultimate controller on the date - following
+the control relations in force that day, or the provider's own preferred jurisdiction when nobody controls it -
+is a member of the bloc on that date. "Open": the preferred weights licence is in the open or open-restricted
+class (eai:OpenLicence, eai:OpenRestrictedLicence): downloadable weights that may be used commercially.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import URIRef
+
+from euaigraph.ontology.namespaces import PREFIXES
+
+from .analysis_graph import alpha3, bloc_members, control_chain, control_on, jurisdictions, today
+from .store import Store
+from .terms import nt_term
+
+OPEN_CLASSES = frozenset({"OpenLicence", "OpenRestrictedLicence"})
+CLASS_NAMES = {"OpenLicence": "open", "OpenRestrictedLicence": "open-restricted",
+               "NonCommercialLicence": "non-commercial", "ClosedLicence": "closed"}
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("eai", "rdfs", "skos"))
+
+
+@dataclass(frozen=True)
+class LanguageCoverage:
+    """One official EU language and the EU-controlled open models that declare it."""
+
+    language: str
+    code: str
+    label: str
+    models: tuple[str, ...]
+    below_threshold: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.models)
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [{"language": self.language, "code": self.code, "label": self.label, "models": self.count,
+                 "below_threshold": self.below_threshold, "model_ids": " ".join(self.models)}]
+
+
+def _controlling(store: Store, providers: set[str], on: date) -> dict[str, str | None]:
+    """Provider IRI -> alpha-3 of its ultimate controller on ``on`` (its own seat when nobody controls it)."""
+    control = control_on(store, on=on)
+    ultimate = {p: (control_chain(p, control) or [{"controller": p}])[-1]["controller"] for p in providers}
+    seats = jurisdictions(store, set(ultimate.values()) | providers)
+    return {p: seats.get(u) or seats.get(p) for p, u in ultimate.items()}
+
+
+def language_coverage(store: Store, *, bloc: str = "eu", on: date | None = None,
+                      threshold: int = 2) -> list[LanguageCoverage]:
+    """For each of the 24 official EU languages, the EU-controlled open models that support it (module docstring
+    for both terms); ``below_threshold`` flags languages with fewer than ``threshold`` such models."""
+    day = on or today()
+    languages = store.execute(SPARQL_PREFIXES + """SELECT ?l ?code (MIN(STR(?name)) AS ?label) WHERE {
+      ?l eai:euOfficialLanguage true ; eai:isoCode ?code . OPTIONAL { ?l skos:prefLabel ?name } }
+      GROUP BY ?l ?code""").rows
+    models = store.execute(SPARQL_PREFIXES + """SELECT DISTINCT ?l ?m ?provider ?cls WHERE {
+      ?l eai:euOfficialLanguage true . ?m eai:supportsLanguage ?l ; a eai:AIModel ; eai:providedBy ?provider ;
+         eai:preferredLicence ?licence . ?licence eai:opennessClass ?cls }""").rows
+    providers = {str(p) for _, _, p, _ in models}
+    controlling = _controlling(store, providers, day)
+    members = bloc_members(store, bloc=bloc, on=day)
+    by_language: dict[str, set[str]] = defaultdict(set)
+    for language, model, provider, cls in models:
+        if str(cls).rsplit("#", 1)[-1] in OPEN_CLASSES and controlling.get(str(provider)) in members:
+            by_language[str(language)].add(str(model))
+    out = [LanguageCoverage(language=str(lang), code=str(code), label=str(label or code),
+                            models=tuple(sorted(by_language[str(lang)])),
+                            below_threshold=len(by_language[str(lang)]) < threshold)
+           for lang, code, label in languages]
+    return sorted(out, key=lambda c: c.code)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One explained part of a sovereignty profile: a value, a status, how it was reached, and its sources."""
+
+    name: str
+    value: str
+    status: str  # inside | outside | unknown (where things are); open | restricted | closed | unknown (openness)
+    explanation: str
+    sources: tuple[str, ...]
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [{"component": self.name, "value": self.value, "status": self.status,
+                 "explanation": self.explanation, "sources": "; ".join(self.sources)}]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The sovereignty profile of one model: six explained components, deliberately not one score."""
+
+    model: str
+    label: str
+    bloc: str
+    on: date
+    components: tuple[Component, ...]
+
+    def component(self, name: str) -> Component:
+        return next(c for c in self.components if c.name == name)
+
+    def as_rows(self) -> list[dict[str, object]]:
+        return [row for c in self.components for row in c.as_rows()]
+
+
+def sources_of(store: Store, subjects: set[str], predicates: tuple[str, ...]) -> tuple[str, ...]:
+    """``source-id (record URL)`` for every source graph that states one of the predicates about a subject.
+
+    The URL is the citation of the claim itself where the source gives one, else its record about the subject.
+    """
+    if not subjects:
+        return ()
+    values = " ".join(nt_term(URIRef(s)) for s in sorted(subjects))
+    props = " ".join(f"eai:{p}" for p in predicates)
+    rows = store.execute(SPARQL_PREFIXES + f"""PREFIX rdf: <{PREFIXES['rdf']}>
+      SELECT DISTINCT ?source ?url WHERE {{
+        VALUES ?s {{ {values} }} VALUES ?p {{ {props} }}
+        GRAPH ?g {{ ?s ?p ?o }} ?g eai:source ?source .
+        OPTIONAL {{ GRAPH ?g {{ ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; eai:recordUrl ?c }} }}
+        OPTIONAL {{ GRAPH ?g {{ ?record eai:describes ?s ; eai:recordUrl ?r }} }}
+        BIND(COALESCE(?c, ?r) AS ?url) }}""").rows
+    return tuple(sorted({f"{str(s).rsplit('/', 1)[-1]} ({u})" if u is not None else str(s).rsplit("/", 1)[-1]
+                         for s, u in rows}))
+
+
+__all__ = ["CLASS_NAMES", "OPEN_CLASSES", "Component", "LanguageCoverage", "Profile", "alpha3",
+           "language_coverage", "sources_of"]

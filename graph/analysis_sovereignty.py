@@ -1,0 +1,199 @@
+"""The sovereignty profile of one model: six explained components, each with its value, status and sources.
+
+Components: provider jurisdiction, control chain, upstream foreign share, compute location, licence openness,
+data openness. There is deliberately no overall score: the components answer different questions and an
+analyst weighs them. Location statuses are inside | outside | unknown (relative to the bloc on the date);
+licence openness uses the licence classes (open | open-restricted | non-commercial | closed | unknown); data
+openness is open | partial | closed | unknown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+from rdflib import URIRef
+
+from .analysis_graph import alpha3, bloc_members, control_chain, control_on, dependency_graph, jurisdictions, today
+from .analysis_metrics import upstream
+from .analysis_profile import CLASS_NAMES, SPARQL_PREFIXES, Component, Profile, sources_of
+from .store import Store
+from .terms import nt_term
+
+_RANK = {"open": 1, "open-restricted": 2, "non-commercial": 3, "closed": 4}
+_GRADES = {"GradeOpen": "open", "GradePartial": "partial", "GradeClosed": "closed"}
+
+
+def _merged(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({source for group in groups for source in group}))
+
+
+def _where(country: str | None, members: set[str]) -> str:
+    return "unknown" if country is None else ("inside" if country in members else "outside")
+
+
+def _worst(statuses: list[str]) -> str:
+    """outside beats unknown beats inside: one foreign provider or facility is enough to matter."""
+    for status in ("outside", "unknown", "inside"):
+        if status in statuses:
+            return status
+    return "unknown"
+
+
+def _rows(store: Store, model: str, variables: str, body: str) -> list[tuple]:
+    """Rows of ``SELECT variables`` over ``body``, with ``?m`` bound to the model."""
+    query = f"SELECT {variables} WHERE {{ BIND({nt_term(URIRef(model))} AS ?m) {body} }}"
+    return store.execute(SPARQL_PREFIXES + query).rows
+
+
+def _label(store: Store, node: str) -> str:
+    query = f"SELECT (MIN(STR(?l)) AS ?label) WHERE {{ {nt_term(URIRef(node))} rdfs:label ?l }}"
+    rows = store.execute(SPARQL_PREFIXES + query).rows
+    return str(rows[0][0]) if rows and rows[0][0] is not None else node.rsplit("/", 1)[-1]
+
+
+def _provider(store: Store, model: str, members: set[str], ctx: str) -> tuple[Component, list[str]]:
+    providers = sorted({str(r[0]) for r in _rows(store, model, "?p", "?m eai:providedBy ?p")})
+    seats = jurisdictions(store, providers)
+    statuses = [_where(seats.get(p), members) for p in providers] or ["unknown"]
+    named = ", ".join(f"{_label(store, p)} ({seats.get(p, 'seat unknown')})" for p in providers) or "none recorded"
+    explanation = (f"Provider (eai:providedBy): {named}. The seat is the preferred jurisdiction chosen by the "
+                   f"resolution rule (curated > official register > self-declared > third-party index); {ctx}.")
+    sources = _merged(sources_of(store, {model}, ("providedBy",)), sources_of(store, set(providers), ("jurisdiction",)))
+    return Component("provider jurisdiction", named, _worst(statuses), explanation, sources), providers
+
+
+def _control(store: Store, providers: list[str], members: set[str], day: date, ctx: str) -> Component:
+    control = control_on(store, on=day)
+    parts, statuses, urls = [], [], []
+    for provider in providers:
+        chain = control_chain(provider, control)
+        ultimate = chain[-1]["controller"] if chain else provider
+        country = jurisdictions(store, [ultimate]).get(ultimate)
+        statuses.append(_where(country, members))
+        steps = [f"{_label(store, s['controller'])} ({s['kind'] or 'control'} since {s['since'] or '?'})"
+                 for s in chain]
+        parts.append(" → ".join([_label(store, provider), *steps])
+                     + f"; ultimate controller seated in {country or '?'}")
+        urls += [s["url"] for s in chain if s["url"]]
+    value = "; ".join(parts) or "no provider recorded"
+    explanation = (f"Control relations (eai:control) in force on {day}, followed to the ultimate controller; an "
+                   f"organisation nobody controls is its own ultimate controller; {ctx}.")
+    controllers = {s["controller"] for p in providers for s in control_chain(p, control)}
+    sources = _merged(tuple(urls), sources_of(store, controllers | set(providers), ("control", "jurisdiction")))
+    return Component("control chain", value, _worst(statuses or ["unknown"]), explanation, sources)
+
+
+def _upstream(store: Store, g: nx.DiGraph, model: str, members: set[str], ctx: str) -> Component:
+    up = upstream(g, model, bloc=members)
+    if up.foreign_share is None:
+        value, status = "no upstream node with a known jurisdiction", "unknown"
+    else:
+        value = f"{up.foreign} of {up.known} = {up.foreign_share:.0%}"
+        status = "outside" if up.foreign else "inside"
+    foreign = [f"{n.label} ({n.jurisdiction}, {n.relation}, depth {n.depth})" for n in up.nodes if n.outside]
+    explanation = (f"Share of the upstream nodes (base models at any depth, tokenizers, training data, compute, "
+                   f"accelerator vendors, providers and their controllers) with a known jurisdiction that are "
+                   f"outside the bloc: |F| / |K| with K = {up.known} known, F = {up.foreign} outside; {ctx}. "
+                   f"Outside: {', '.join(foreign[:8]) or 'none'}{' …' if len(foreign) > 8 else ''}.")
+    lineage = {model} | {n.node for n in up.nodes if n.kind == "model"}
+    predicates = ("derivedFrom", "usesTokenizerOf", "trainedOn", "trainedAt", "providedBy")
+    return Component("upstream foreign share", value, status, explanation, sources_of(store, lineage, predicates))
+
+
+def _compute(store: Store, model: str, members: set[str], ctx: str) -> Component:
+    # Each row: the model or ancestor trained, the facility, its host country, its vendor and the vendor's country.
+    rows = _rows(store, model, "?trained ?f ?host ?v ?vc",
+                 # The branch binds ?m itself: a BIND alone in a UNION branch would not see the outer ?m.
+                 "{ ?m eai:trainedAt ?f . BIND(?m AS ?trained) } "
+                 "UNION { ?m eai:hasAncestor ?trained . ?trained eai:trainedAt ?f } "
+                 "OPTIONAL { ?f eai:preferredJurisdiction ?host } "
+                 "OPTIONAL { ?f eai:acceleratorVendor ?v . OPTIONAL { ?v eai:preferredJurisdiction ?vc } }")
+    own = [r for r in rows if str(r[0]) == model]
+    used = own or rows  # a derivative that names no facility inherits its ancestors' compute
+    facilities = sorted({str(r[1]) for r in used})
+    hosts = {str(r[1]): alpha3(r[2]) for r in used}
+    vendors = sorted({f"{_label(store, str(r[3]))} ({alpha3(r[4]) or '?'})" for r in used if r[3] is not None})
+    named = ", ".join(f"{_label(store, f)} ({hosts[f] or 'host unknown'})" for f in facilities)
+    value = (named + (f"; accelerators: {', '.join(vendors)}" if vendors else "")) or "no training facility recorded"
+    if used and not own:
+        value += " (ancestors' training: the model names no facility of its own)"
+    statuses = [_where(hosts[f], members) for f in facilities] or ["unknown"]
+    explanation = (f"Facilities the model was trained at (eai:trainedAt; those of its ancestors when it names none), "
+                   f"their host country (preferred jurisdiction) and accelerator vendor; the status follows the host "
+                   f"countries; {ctx}.")
+    trained = {str(r[0]) for r in used} or {model}
+    return Component("compute location", value, _worst(statuses), explanation,
+                     _merged(sources_of(store, trained, ("trainedAt",)),
+                             sources_of(store, set(facilities), ("jurisdiction", "acceleratorVendor"))))
+
+
+def _licence(store: Store, model: str) -> Component:
+    # Each row: licence, the model carrying it (the model itself or an ancestor), its class, its SPDX id.
+    rows = _rows(store, model, "?l ?holder ?c ?id",
+                 "{ ?m eai:preferredLicence ?l . BIND(?m AS ?holder) } UNION "
+                 "{ ?m eai:hasAncestor ?holder . ?holder eai:preferredLicence ?l } "
+                 "OPTIONAL { ?l eai:opennessClass ?c } OPTIONAL { ?l eai:spdxId ?id }")
+    own = [r for r in rows if str(r[1]) == model]
+    cls = lambda r: CLASS_NAMES.get(str(r[2]).rsplit("#", 1)[-1]) if r[2] is not None else None  # noqa: E731
+    own_class = cls(own[0]) if own else None
+    name = lambda r: str(r[3]) if r[3] is not None else str(r[0]).rsplit("/", 1)[-1]  # noqa: E731
+    strictest = max((r for r in rows if cls(r)), key=lambda r: (_RANK[cls(r)], str(r[1])), default=None)
+    value = f"{name(own[0])} ({own_class or 'class unknown'})" if own else "no licence recorded"
+    explanation = "Openness class of the preferred weights licence (eai:preferredLicence)."
+    if strictest is not None and (own_class is None or _RANK[cls(strictest)] > _RANK[own_class]):
+        value += f"; inherits {cls(strictest)} from {_label(store, str(strictest[1]))} ({name(strictest)})"
+        explanation += " Lineage makes it stricter: an ancestor's licence binds the derivative."
+    return Component("licence openness", value, own_class or "unknown", explanation,
+                     sources_of(store, {model}, ("licence", "weightsLicence")))
+
+
+def _data(store: Store, model: str) -> Component:
+    datasets = _rows(store, model, "?d ?c",
+                     "?m eai:trainedOn ?d . OPTIONAL { ?d eai:preferredLicence ?l . ?l eai:opennessClass ?c }")
+    grades = _rows(store, model, "?dim ?g", "?m eai:openness ?a . ?a eai:dimension ?dim ; eai:grade ?g")
+    data_grades = sorted({_GRADES.get(str(g).rsplit("#", 1)[-1], "unknown") for dim, g in grades
+                          if _is_data_dimension(str(dim))})
+    open_sets = {str(d) for d, c in datasets if c is not None and str(c).endswith("#OpenLicence")}
+    all_sets = {str(d) for d, _ in datasets}
+    if "closed" in data_grades:
+        status = "closed"
+    elif "partial" in data_grades or (all_sets and open_sets and open_sets != all_sets):
+        status = "partial"
+    elif (data_grades or all_sets) and open_sets == all_sets and set(data_grades) <= {"open"}:
+        status = "open"
+    else:
+        status = "unknown"
+    value = (f"{len(open_sets)} of {len(all_sets)} training datasets under an open licence"
+             + (f"; index grades on data: {', '.join(data_grades)}" if data_grades else "; no index grade on data"))
+    explanation = ("Training datasets (eai:trainedOn) whose preferred licence is in the open class, and the grades "
+                   "openness indexes give the model's data dimensions: closed if any grade is closed, partial if a "
+                   "grade is partial or only some datasets are open, open if everything known is open.")
+    return Component("data openness", value, status, explanation,
+                     sources_of(store, {model}, ("trainedOn", "openness")))
+
+
+def _is_data_dimension(dimension: str) -> bool:
+    key = dimension.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+    return "datasources" in key or key in ("llmdata", "rldata", "datasets")
+
+
+def sovereignty_profile(store: Store, model: str, *, bloc: str = "eu", on: date | None = None,
+                        graph: nx.DiGraph | None = None) -> Profile:
+    """The explained sovereignty profile of ``model`` relative to ``bloc`` on ``on`` (default today).
+
+    ``graph`` is a dependency graph already built with :func:`dependency_graph` (built here when omitted).
+    """
+    day = on or today()
+    members = bloc_members(store, bloc=bloc, on=day)
+    ctx = f"inside means a member of {bloc} on {day}"
+    g = graph if graph is not None else dependency_graph(store)
+    if model not in g or g.nodes[model].get("kind") != "model":
+        raise KeyError(f"{model} is not a model in the graph")
+    provider, providers = _provider(store, model, members, ctx)
+    components = (provider, _control(store, providers, members, day, ctx), _upstream(store, g, model, members, ctx),
+                  _compute(store, model, members, ctx), _licence(store, model), _data(store, model))
+    return Profile(model=model, label=_label(store, model), bloc=bloc, on=day, components=components)
+
+
+__all__ = ["sovereignty_profile"]

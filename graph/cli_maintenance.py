@@ -1,0 +1,120 @@
+"""``euaigraph`` maintenance commands: export, backup, restore, validate, and the curated-file formatter.
+
+They register on :data:`euaigraph.graph.cli.app`, which imports this module once it is defined.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .cli import Ctx, _guarded, app, console, err, fail
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="trig, nquads or snapshot (zip: all formats, manifest).")] = "trig",
+) -> None:
+    """Export the whole dataset (current graphs and provenance)."""
+    if fmt not in ("trig", "nquads", "snapshot"):
+        raise fail(f"unknown format {fmt!r}: use trig, nquads or snapshot", 2)
+
+    def action(c: Ctx):
+        if fmt == "snapshot":
+            from .export import write_snapshot
+
+            with c.open() as store:
+                manifest = write_snapshot(store, output, progress=lambda m: err.print(f"[dim]{m}[/]"))
+            console.print(f"wrote {output}: {len(manifest['files'])} files, {manifest['counts']['quads']} quads, "
+                          f"data version {manifest['data_version']}")
+            return
+        partial = output.with_name(output.name + ".partial")
+        with c.open() as store, partial.open("wb") as handle:
+            store.export(handle, format=fmt)
+        partial.replace(output)
+        console.print(f"wrote {output}")
+    _guarded(ctx, action)
+
+
+@app.command()
+def backup(ctx: typer.Context, target: Annotated[Path, typer.Argument(help="New folder (embedded) or file (remote).")]) -> None:
+    """Back up the store."""
+    def action(c: Ctx):
+        with c.open() as store:
+            console.print(f"backup written to {store.backup(target)}")
+    _guarded(ctx, action)
+
+
+@app.command()
+def restore(ctx: typer.Context, source: Annotated[Path, typer.Argument(help="A backup made by `euaigraph backup`.")]) -> None:
+    """Replace the whole store with a backup."""
+    def action(c: Ctx):
+        with c.open(writable=True) as store:
+            store.restore(source)
+            console.print(f"restored {source}: {store.count()} quads")
+    _guarded(ctx, action)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings (incomplete data) too, not only violations.")] = False,
+    show: Annotated[int, typer.Option(help="List at most this many findings.")] = 30,
+) -> None:
+    """Check the whole graph against the SHACL shapes (and every graph's provenance)."""
+    from .validate import validate_store
+
+    def action(c: Ctx):
+        with c.open() as store:
+            report = validate_store(store)
+        table = Table("severity", "count", "message")
+        for (severity, message), n in sorted(report.summary().items()):
+            table.add_row(severity, str(n), message)
+        console.print(table)
+        for finding in (report.violations + (report.warnings if strict else []))[:show]:
+            err.print(f"  {finding.severity}: {finding.focus} {finding.path}: {finding.message}", highlight=False)
+        console.print(f"{report.quads} quads checked: {len(report.violations)} violations, "
+                      f"{len(report.warnings)} warnings")
+        if not report.ok(strict=strict):
+            raise fail("the graph does not conform" + (" (strict)" if strict else ""))
+    _guarded(ctx, action)
+
+
+curated_app = typer.Typer(help="The curated data files (data/curated).", no_args_is_help=True)
+app.add_typer(curated_app, name="curated")
+
+
+@curated_app.command("fmt")
+def curated_fmt(
+    files: Annotated[list[Path] | None, typer.Argument(help="Curated YAML files (default: all).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; fail if a file is not normal.")] = False,
+) -> None:
+    """Rewrite curated files in normal form: records sorted, keys in schema order, dates quoted."""
+    from euaigraph.ingest.curated import CuratedError
+    from euaigraph.ingest.curated_format import curated_files, format_file
+
+    paths = files or curated_files()
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise fail(f"no such file: {', '.join(missing)}", 2)
+    changed, errors = [], []
+    for path in paths:
+        try:
+            if format_file(path, check=check):
+                changed.append(path)
+        except CuratedError as exc:
+            errors.append(str(exc))
+    for path in changed:
+        console.print(f"{'not in normal form' if check else 'reformatted'}: {path}", highlight=False)
+    for message in errors:
+        err.print(f"[bold red]error:[/] {message}", highlight=False)
+    if errors:
+        raise fail(f"{len(errors)} file(s) could not be formatted")
+    if check and changed:
+        raise fail(f"{len(changed)} file(s) not in normal form; `euaigraph curated fmt` rewrites them")
+    console.print(f"{len(paths)} file(s) checked, {len(changed)} reformatted", highlight=False)

@@ -1,0 +1,309 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk under ``EUAIGRAPH_HOME`` (default ``./data/store``).
+
+Layout::
+
+    <home>/db/                  the read-write database; only the process holding <home>/writer.lock opens it
+    <home>/snapshots/<n>-<ver>/  read-only checkpoints (hard links, cheap), one per committed change
+    <home>/snapshots/CURRENT     name of the newest snapshot, replaced atomically
+
+Writers stage each new source graph with the bulk loader, then switch the meta-graph pointers in one
+transaction, drop the superseded graphs and publish a snapshot. Readers (the explorer, query workers, the CLI)
+only ever open published snapshots, so they see the dataset before or after a change, never during one, and a
+writer killed at any point leaves the last published snapshot, and the pointers in ``db/``, as they were.
+Graphs in ``db/`` that no pointer names are leftovers of an interrupted run; the next writer removes them.
+
+Readers copy the snapshot into memory when it is small enough (``EUAIGRAPH_MEMORY_QUADS``, default 5e6):
+whole-graph questions run several times faster from memory (see bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from euaigraph.ontology.namespaces import META_GRAPH
+
+from .provenance import data_version
+from .store import (
+    ExportFormat,
+    QueryResult,
+    Staged,
+    Store,
+    StoreBusyError,
+    StoreError,
+    graph_source,
+)
+from .terms import to_rdflib
+
+log = logging.getLogger(__name__)
+DEFAULT_HOME = Path("data/store")
+_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+_KEEP_SNAPSHOTS = 3
+
+
+def default_home() -> Path:
+    """``$EUAIGRAPH_HOME`` or ``./data/store``."""
+    return Path(os.environ.get("EUAIGRAPH_HOME") or DEFAULT_HOME)
+
+
+def memory_limit() -> int:
+    return int(float(os.environ.get("EUAIGRAPH_MEMORY_QUADS", "5e6")))
+
+
+class EmbeddedStore(Store):
+    """An Oxigraph store on disk.
+
+    ``writable=True`` takes the writer lock (raising :class:`StoreBusyError` if another process has it) and
+    allows :meth:`swap`, :meth:`restore` and failure records. Queries always read the newest snapshot.
+
+    >>> import tempfile
+    >>> with EmbeddedStore(tempfile.mkdtemp()) as store:
+    ...     store.count()
+    0
+    """
+
+    def __init__(self, home: Path | str | None = None, *, writable: bool = False, memory: bool | None = None):
+        self.home = Path(home) if home is not None else default_home()
+        self.name = f"embedded store at {self.home}"
+        self.writable = writable
+        self._memory = memory
+        self._lock_handle = None
+        self._db: ox.Store | None = None
+        self._reader: ox.Store | None = None
+        self._reader_name: str | None = None
+        (self.home / "snapshots").mkdir(parents=True, exist_ok=True)
+        if writable:
+            self._take_lock()
+            if not (self.home / "db").exists() and (self.home / ".restore").exists():
+                (self.home / ".restore").rename(self.home / "db")  # finish a restore killed after moving db aside
+            try:
+                self._db = ox.Store(str(self.home / "db"))
+            except OSError as exc:
+                self._release_lock()
+                raise StoreError(f"cannot open {self.name}: {exc}") from exc
+            self._recover()
+
+    # -- locking and recovery ----------------------------------------------------------------------------
+    def _take_lock(self) -> None:
+        handle = open(self.home / "writer.lock", "a+")  # noqa: SIM115 - held for the store's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise StoreBusyError(
+                f"{self.name} is being written by another euaigraph process; wait for it to finish"
+            ) from None
+        self._lock_handle = handle
+
+    def _release_lock(self) -> None:
+        if self._lock_handle is not None:
+            fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _db_current(self) -> dict[str, str]:
+        assert self._db is not None
+        result = self._db.query(
+            f"SELECT ?s ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <https://w3id.org/euaigraph/ontology#currentGraph> ?g }} }}"
+        )
+        return {sol["s"].value.rsplit("/", 1)[-1]: sol["g"].value for sol in result}
+
+    def _recover(self) -> None:
+        """Drop what an interrupted run left (graphs no pointer names, the bulk loader's files), then publish if
+        the snapshot is stale."""
+        assert self._db is not None
+        current = set(self._db_current().values())
+        leftovers = [
+            g for g in self._db.named_graphs()
+            if isinstance(g, ox.NamedNode) and graph_source(g.value) and g.value not in current
+        ]
+        for graph in leftovers:
+            self._db.remove_graph(graph)
+        # The bulk loader writes bulk-*.sst files that the database adopts only when a load ends; a killed load
+        # leaves them behind. No load can be running: this process holds the writer lock and has not started one.
+        for stray in (self.home / "db").glob("bulk-*.sst"):
+            stray.unlink(missing_ok=True)
+        if leftovers or self._published_version() != data_version(self._db_current()):
+            self._publish()
+
+    # -- snapshots -----------------------------------------------------------------------------------------
+    def _snapshots(self) -> Path:
+        return self.home / "snapshots"
+
+    def _current_snapshot(self) -> str | None:
+        try:
+            return (self._snapshots() / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _published_version(self) -> str | None:
+        name = self._current_snapshot()
+        return name.split("-", 1)[1] if name and "-" in name else None
+
+    def _publish(self) -> None:
+        assert self._db is not None
+        self._db.flush()
+        existing = sorted(p.name for p in self._snapshots().iterdir() if p.is_dir() and p.name[:6].isdigit())
+        seq = int(existing[-1][:6]) + 1 if existing else 1
+        name = f"{seq:06d}-{data_version(self._db_current())}"
+        tmp = self._snapshots() / f".tmp-{name}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        self._db.backup(str(tmp))
+        tmp.rename(self._snapshots() / name)
+        pointer = self._snapshots() / ".CURRENT.tmp"
+        pointer.write_text(name + "\n")
+        os.replace(pointer, self._snapshots() / "CURRENT")
+        for old in existing[:-(_KEEP_SNAPSHOTS - 1) or None]:
+            shutil.rmtree(self._snapshots() / old, ignore_errors=True)
+        for stray in self._snapshots().glob(".tmp-*"):
+            shutil.rmtree(stray, ignore_errors=True)
+
+    def _view(self) -> ox.Store:
+        """The reader over the newest snapshot, reopened when a newer one is published."""
+        name = self._current_snapshot()
+        if self._reader is not None and name == self._reader_name:
+            return self._reader
+        if name is None:
+            self._reader, self._reader_name = ox.Store(), None
+            return self._reader
+        on_disk = ox.Store.read_only(str(self._snapshots() / name))
+        use_memory = self._memory
+        if use_memory is None:
+            count = next(iter(on_disk.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
+            use_memory = int(count.value) <= memory_limit()
+        if use_memory:
+            in_memory = ox.Store()
+            in_memory.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
+            self._reader = in_memory
+        else:
+            self._reader = on_disk
+        self._reader_name = name
+        return self._reader
+
+    @property
+    def snapshot(self) -> str | None:
+        """Name of the snapshot queries currently read."""
+        self._view()
+        return self._reader_name
+
+    # -- Store interface -----------------------------------------------------------------------------------
+    def execute(self, sparql: str, *, row_cap: int | None = None) -> QueryResult:
+        started = time.perf_counter()
+        try:
+            result = self._view().query(sparql, use_default_graph_as_union=True)
+            out = _convert(result, row_cap)  # solutions are computed while they are read: errors come here too
+        except SyntaxError as exc:
+            raise StoreError(f"{self.name} could not parse the query: {exc}") from exc
+        except (OSError, RuntimeError) as exc:  # RuntimeError: e.g. a custom function Oxigraph does not know
+            raise StoreError(f"{self.name} failed to answer: {exc}") from exc
+        out.elapsed_ms = (time.perf_counter() - started) * 1000
+        return out
+
+    def current_graphs(self) -> dict[str, str]:
+        return self._db_current() if self._db is not None else super().current_graphs()
+
+    def _commit(self, staged: Sequence[Staged], update: str, superseded: Sequence[str]) -> None:
+        db = self._writer()
+        loaded: list[ox.NamedNode] = []
+        try:
+            for item in staged:
+                loaded.append(ox.NamedNode(str(item.run.graph)))
+                log.info("bulk-loading %s (%d triples) into %s", item.run.spec.id, item.run.triples_written,
+                         item.run.graph)
+                db.bulk_load(path=str(item.path), format=ox.RdfFormat.N_TRIPLES, to_graph=loaded[-1])
+            db.update(update)
+        except (OSError, SyntaxError, ValueError) as exc:
+            # No pointer moved; drop what was loaded so that no later snapshot publishes it.
+            for graph in loaded:
+                db.remove_graph(graph)
+            raise StoreError(f"{self.name}: the swap failed and changed nothing: {exc}") from exc
+        for graph in superseded:
+            db.remove_graph(ox.NamedNode(graph))
+        self._publish()
+
+    def _meta_update(self, update: str) -> None:
+        self._writer().update(update)
+        self._publish()
+
+    def _writer(self) -> ox.Store:
+        if self._db is None:
+            raise StoreError(f"{self.name} was opened read-only; open it with writable=True to change it")
+        return self._db
+
+    def export(self, dest: BinaryIO, *, format: ExportFormat = "trig") -> None:
+        view = self._view()
+        view.dump(dest, format=_FORMATS[format])
+
+    def backup(self, target: Path) -> Path:
+        """Copy the newest snapshot (a consistent checkpoint) to ``target``, a folder that must not exist."""
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"backup target {target} already exists")
+        name = self._current_snapshot()
+        if name is None:
+            raise StoreError(f"{self.name} is empty: nothing to back up")
+        partial = target.with_name(f".{target.name}.partial")  # killed mid-copy: never half a backup at target
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(self._snapshots() / name, partial)
+        partial.rename(target)
+        return target
+
+    def restore(self, backup: Path) -> None:
+        """Replace the database with a backup folder, then publish it."""
+        backup = Path(backup)
+        try:
+            probe = ox.Store.read_only(str(backup))
+            probe.query("ASK { ?s ?p ?o }")
+            del probe
+        except OSError as exc:
+            raise StoreError(f"{backup} is not an euaigraph backup: {exc}") from exc
+        self._writer()
+        self._db = None
+        staging = self.home / ".restore"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(backup, staging)
+        old = self.home / ".replaced"
+        shutil.rmtree(old, ignore_errors=True)
+        (self.home / "db").rename(old)
+        staging.rename(self.home / "db")
+        shutil.rmtree(old, ignore_errors=True)
+        self._db = ox.Store(str(self.home / "db"))
+        self._recover()
+        self._publish()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.flush()
+        self._db = None
+        self._reader = None
+        self._reader_name = None
+        self._release_lock()
+
+
+def _convert(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, row_cap: int | None) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        out = QueryResult(kind="graph", row_cap=row_cap)
+        for n, triple in enumerate(result):
+            if row_cap is not None and n >= row_cap:
+                out.truncated = True
+                break
+            out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return out
+    variables = [v.value for v in result.variables]
+    out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
+    for n, solution in enumerate(result):
+        if row_cap is not None and n >= row_cap:
+            out.truncated = True
+            break
+        out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
+    return out

@@ -1,0 +1,100 @@
+"""Writing query results: W3C CSV, spreadsheet-safe CSV, JSON (SPARQL 1.1 results), plain text cells.
+
+>>> from rdflib import Literal, URIRef
+>>> r = QueryResult(kind="select", variables=["m", "n"], rows=[(URIRef("http://x/a"), Literal("=1+2"))])
+>>> to_csv(r)
+'m,n\\r\\nhttp://x/a,=1+2\\r\\n'
+>>> to_csv(r, spreadsheet_safe=True)
+"m,n\\r\\nhttp://x/a,'=1+2\\r\\n"
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .store import QueryResult
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(term: Node | None) -> str:
+    """The lexical form of a term (IRIs as they are, blank nodes as ``_:label``), empty for unbound."""
+    if isinstance(term, BNode):  # the W3C CSV results format writes blank nodes as _:label
+        return f"_:{term}"
+    return "" if term is None else str(term)
+
+
+def safe_cell(text: str) -> str:
+    """Prefix a quote to cells a spreadsheet would run as a formula (=, +, -, @, tab, CR)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(result: QueryResult, *, spreadsheet_safe: bool = False) -> str:
+    out = io.StringIO()
+    # CRLF, as the W3C CSV results format (RFC 4180) says; it also makes the writer quote a cell holding a bare CR,
+    # which a spreadsheet would otherwise read as a new row (a way round the formula escape).
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow([str(result.boolean).lower()])
+        return out.getvalue()
+    if result.kind == "graph":
+        header, rows = ["subject", "predicate", "object"], [tuple(t) for t in result.triples]
+    else:
+        header, rows = result.variables, result.rows
+    writer.writerow(header)
+    for row in rows:
+        values = [cell(t) for t in row]
+        writer.writerow([safe_cell(v) for v in values] if spreadsheet_safe else values)
+    return out.getvalue()
+
+
+def _json_term(term: Node) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None:
+            out["datatype"] = str(term.datatype)
+        return out
+    raise TypeError(f"cannot write {term!r} as JSON")
+
+
+def to_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON, plus an ``euaigraph`` block saying whether rows were cut at the cap."""
+    meta = {"truncated": result.truncated, "row_cap": result.row_cap, "elapsed_ms": round(result.elapsed_ms, 1)}
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": result.boolean, "euaigraph": meta}, indent=1)
+    if result.kind == "graph":
+        variables = ["subject", "predicate", "object"]
+        rows = result.triples
+    else:
+        variables, rows = result.variables, result.rows
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+    # The extra block goes before "results": streaming readers (Oxigraph's) refuse anything after the bindings.
+    return json.dumps({"head": {"vars": variables}, "euaigraph": meta, "results": {"bindings": bindings}},
+                      indent=1, ensure_ascii=False)
+
+
+def short(term: Node | None, prefixes: dict[str, str] | None = None) -> str:
+    """A compact display form: IRIs shortened with known prefixes, literals as text.
+
+    >>> short(URIRef("https://w3id.org/euaigraph/id/model/a/b"), {"id": "https://w3id.org/euaigraph/id/"})
+    'id:model/a/b'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, namespace in (prefixes or {}).items():
+            if str(term).startswith(namespace):
+                return f"{prefix}:{str(term)[len(namespace):]}"
+    return str(term)

@@ -1,0 +1,170 @@
+"""What every source declares, what it receives and what it reports.
+
+A source module defines ``SOURCE = SourceSpec(...)`` and a ``parse(feed, report)`` generator of triples.
+Parsing is pure: it reads local files only (live mode downloads first, see :mod:`euaigraph.ingest.fetch`), never
+touches a store, and reports bad records instead of raising, so one bad row costs one row. A structurally broken
+feed raises :class:`FeedError`, which aborts that source and leaves its previous graph untouched.
+
+>>> report = Report("demo")
+>>> report.read(); report.reject("a.yaml:3", "grade 'mostly' is not open|partial|closed")
+>>> report.records_read, report.records_rejected, report.rejected[0].where
+(1, 1, 'a.yaml:3')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+#: Resolution priority of a source's claims (lower wins): see decisions/0004-conflicting-claims.md.
+PRIORITY_CURATED = 1
+PRIORITY_OFFICIAL_REGISTER = 2
+PRIORITY_SELF_DECLARED = 3
+PRIORITY_THIRD_PARTY = 4
+
+#: At most this many rejected records / unresolved names are itemised per run; all are counted.
+ITEMISED_LIMIT = 500
+
+
+class FeedError(Exception):
+    """A feed is structurally broken (wrong format, truncated, over the size cap): the source is aborted.
+
+    >>> str(FeedError("cordis", "data/1.xml line 4", "not well-formed"))
+    'cordis: data/1.xml line 4: not well-formed'
+    """
+
+    def __init__(self, source: str, where: str, message: str):
+        super().__init__(f"{source}: {where}: {message}")
+        self.source, self.where, self.message = source, where, message
+
+
+@dataclass(frozen=True)
+class Rejection:
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    name: str
+    kind: str
+    where: str
+
+
+@dataclass
+class Report:
+    """What one parse saw: records read, rejected with where and why, names left unresolved."""
+
+    source: str
+    records_read: int = 0
+    records_rejected: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    unresolved_count: int = 0
+    unresolved: list[Unresolved] = field(default_factory=list)
+    version: str | None = None
+    notes: list[str] = field(default_factory=list)
+    # Every (name, kind) seen, itemised or not, so each is counted once however many there are.
+    _seen_names: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
+
+    def read(self, n: int = 1) -> None:
+        self.records_read += n
+
+    def reject(self, where: str, reason: str) -> None:
+        self.records_rejected += 1
+        if len(self.rejected) < ITEMISED_LIMIT:
+            self.rejected.append(Rejection(where, reason))
+
+    def unresolved_name(self, name: str, kind: str, where: str) -> None:
+        """A name no reviewed alias maps to an id. Counted once per (name, kind), beyond the itemised ones too.
+
+        >>> report = Report("demo")
+        >>> for n in (*range(600), *range(600)): report.unresolved_name(f"model {n}", "model", f"feed.csv:{n}")
+        >>> report.unresolved_count, len(report.unresolved)
+        (600, 500)
+        """
+        if (name, kind) in self._seen_names:
+            return
+        self._seen_names.add((name, kind))
+        self.unresolved_count += 1
+        if len(self.unresolved) < ITEMISED_LIMIT:
+            self.unresolved.append(Unresolved(name, kind, where))
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The input of one run: a local file or folder, and where and when it came from."""
+
+    path: Path
+    url: str
+    retrieved_at: datetime
+    version: str | None = None
+
+    @classmethod
+    def from_path(cls, path: Path, *, url: str | None = None) -> Feed:
+        """An offline feed: the file's URL is its ``file:`` URI unless given; version is its content hash."""
+        path = Path(path).resolve()
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or folder: {path}")
+        mtime = max((p.stat().st_mtime for p in _files(path)), default=path.stat().st_mtime)
+        return cls(
+            path=path,
+            url=url or path.as_uri(),
+            retrieved_at=datetime.fromtimestamp(mtime, UTC).replace(microsecond=0),
+            version=f"sha256:{content_hash(path)[:16]}",
+        )
+
+
+def _files(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
+def content_hash(path: Path) -> str:
+    """sha256 over a file, or over every file of a folder (names and bytes, in sorted order)."""
+    digest = hashlib.sha256()
+    base = path if path.is_dir() else path.parent
+    for file in _files(path):
+        digest.update(str(file.relative_to(base)).encode())
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+Parser = Callable[[Feed, Report], Iterator[Triple]]
+#: Live mode: download the feed into ``cache_dir`` (see :mod:`euaigraph.ingest.fetch`) and describe it.
+Fetcher = Callable[[Path], Feed]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A registered source: who publishes it, under which licence, where it lives, how big it must be."""
+
+    id: str
+    title: str
+    homepage: str
+    #: SPDX id or URL of the licence the source publishes its data under; None where it states none.
+    data_licence: str | None
+    parse: Parser
+    min_triples: int
+    priority: int
+    live_url: str | None = None
+    #: The shipped input (curated and reference sources), used by ``euaigraph build``.
+    shipped_path: Callable[[], Path] | None = None
+    #: Folder name under ``../shared/data`` (or another recordings folder) that holds this feed.
+    recorded_folder: str | None = None
+    #: Live mode; None for sources that only exist as shipped files.
+    fetch: Fetcher | None = None
+    description: str = ""
+    #: What to know about the data's terms when there is no licence, or beyond it (shown with the source).
+    licence_note: str = ""
+
+    @property
+    def shipped(self) -> bool:
+        return self.shipped_path is not None

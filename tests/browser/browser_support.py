@@ -1,0 +1,128 @@
+"""Helpers for the browser tests: the explorer in its own process, watching what a page does, waiting for pages."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "explorer" / "app.py"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Explorer:
+    """The explorer in its own process on 127.0.0.1: ``streamlit run explorer/app.py`` (or the launcher that
+    ``euaigraph explore`` uses, with ``launcher=True``)."""
+
+    def __init__(self, home: Path, log: Path, *, launcher: bool = False):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        start = ["-m", "euaigraph.explorer.serve"] if launcher else ["-m", "streamlit", "run", str(APP)]
+        command = [sys.executable, *start, "--server.address", "127.0.0.1", "--server.port", str(self.port),
+                   "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                   "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
+                   "--client.showErrorDetails", "none", "--server.fileWatcherType", "none"]
+        env = {**os.environ, "EUAIGRAPH_HOME": str(home)}
+        env.pop("EUAIGRAPH_ENDPOINT", None)
+        self.log = log
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the explorer exited: {log.read_text(errors='replace')[-2000:]}")
+            try:
+                if requests.get(f"{self.url}/_stcore/health", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the explorer did not start within 180 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class Watch:
+    """What a page did: requests that tried to leave 127.0.0.1, every request, console messages, dialogs."""
+
+    outside: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def watch(page) -> Watch:
+    seen = Watch()
+
+    def route(route) -> None:
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname != "127.0.0.1":
+            seen.outside.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.context.route("**/*", route)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("console", lambda message: seen.console.append(message.text))
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+
+    def dialog(d) -> None:
+        seen.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    return seen
+
+
+def open_page(page, url: str, heading: str, *, timeout_ms: int = 120_000) -> None:
+    """Go to ``url`` and wait until the page shows ``heading``, its script has finished and the elements that load
+    their code lazily (tables, charts) have replaced their placeholders."""
+    page.goto(url)
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=timeout_ms)
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(timeout=timeout_ms)
+    page.locator("[data-testid=stSkeleton]").first.wait_for(state="detached", timeout=timeout_ms)
+
+
+def network_frame(page, title: str = "Network of the selected nodes", *, settled: bool = False):
+    """The graph view's sandboxed frame, once vis-network has drawn (``body[data-drawn]``) and, with ``settled``,
+    once the layout has stopped moving (``body[data-settled]``)."""
+    locator = page.frame_locator(f"iframe[title='{title}']")
+    locator.locator("body[data-settled]" if settled else "body[data-drawn]").wait_for(state="attached",
+                                                                                     timeout=120_000)
+    return locator
+
+
+def node_on_screen(page, find: str = "nodes.getIds()[0]", title: str = "Network of the selected nodes") -> dict:
+    """Where a node of the drawn network is on the page: ``{id, label, x, y}`` (``find`` is JS picking an id)."""
+    element = page.locator(f"iframe[title='{title}']")
+    element.scroll_into_view_if_needed()
+    spot = element.element_handle().content_frame().evaluate(f"""() => {{
+        const id = {find};
+        const at = network.canvasToDOM(network.getPositions([id])[id]);
+        return {{id, label: nodes.get(id).label, x: at.x, y: at.y}};
+    }}""")
+    box = element.bounding_box()
+    return {**spot, "x": box["x"] + spot["x"], "y": box["y"] + spot["y"]}

@@ -1,0 +1,136 @@
+"""Shared fixtures: recorded feeds, a real Oxigraph server, stores on both backends, the shipped graph.
+
+Tests that read ``../shared/data`` skip with a clear message when it is missing, except in CI (``CI=true``),
+where a missing folder is a failure. Tests that need the Oxigraph server start a real ``oxigraph serve`` on
+127.0.0.1; in CI its absence is a failure too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def shared_data_dir() -> Path:
+    return Path(os.environ.get("EUAIGRAPH_SHARED_DATA") or REPO.parent / "shared" / "data").resolve()
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true: this is a failure, not a skip)")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The recorded feeds (``../shared/data``), used by path, never copied."""
+    path = shared_data_dir()
+    if not (path / "MANIFEST.csv").exists():
+        _missing(f"recorded feeds not found at {path}; set EUAIGRAPH_SHARED_DATA to run these tests")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str | None:
+    candidate = Path(sys.executable).with_name("oxigraph")
+    return str(candidate) if candidate.exists() else shutil.which("oxigraph")
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` on 127.0.0.1 with its own data folder."""
+
+    def __init__(self, location: Path, *, read_only: bool = False, timeout_s: int | None = None):
+        binary = oxigraph_binary()
+        if binary is None:
+            _missing("the Oxigraph server is not installed (pip install oxigraph)")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [binary, "serve-read-only" if read_only else "serve", "--location", str(location),
+                   "--bind", f"127.0.0.1:{self.port}"]
+        if timeout_s:
+            command += ["--timeout-s", str(timeout_s)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                requests.get(f"{self.base}/query", params={"query": "ASK {}"}, timeout=1)
+                return
+            except requests.ConnectionError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"oxigraph serve exited: {self.process.stderr.read().decode()[:500]}")
+                time.sleep(0.1)
+        raise RuntimeError("oxigraph serve did not start within 30 s")
+
+    def endpoint(self, endpoint_id: str = "test", *, read_only: bool = False):
+        from euaigraph.graph.config import Endpoint
+
+        return Endpoint(id=endpoint_id, query=f"{self.base}/query",
+                        update=None if read_only else f"{self.base}/update", store=f"{self.base}/store")
+
+    def clear(self) -> None:
+        requests.post(f"{self.base}/update", data="DROP ALL",
+                      headers={"Content-Type": "application/sparql-update"}, timeout=30).raise_for_status()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store(request, tmp_path):
+    """A writable, empty store on each backend: the same tests run against both."""
+    if request.param == "embedded":
+        from euaigraph.graph.embedded import EmbeddedStore
+
+        with EmbeddedStore(tmp_path / "store", writable=True) as embedded:
+            yield embedded
+    else:
+        from euaigraph.graph.remote import RemoteStore
+
+        server = request.getfixturevalue("oxigraph_server")
+        server.clear()
+        with RemoteStore(server.endpoint()) as remote:
+            yield remote
+
+
+@pytest.fixture(scope="session")
+def shipped_home(tmp_path_factory) -> Path:
+    """An embedded store holding the shipped graph (built once per session, then read-only)."""
+    from euaigraph.graph.embedded import EmbeddedStore
+    from euaigraph.graph.load import ingest_many
+    from euaigraph.ingest import registry
+    from euaigraph.ingest.base import Feed
+
+    home = tmp_path_factory.mktemp("shipped")
+    jobs = [(spec, Feed.from_path(spec.shipped_path())) for spec in registry.shipped()]
+    with EmbeddedStore(home, writable=True) as store:
+        outcomes = ingest_many(store, jobs, all_or_nothing=True)
+    failed = [o.message for o in outcomes if not o.ok]
+    assert not failed, failed
+    return home

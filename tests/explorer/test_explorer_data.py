@@ -1,0 +1,56 @@
+"""The explorer's fixed reads: facts with their provenance, disagreements, sources and the charts' map."""
+
+from __future__ import annotations
+
+import pytest
+from explorer_support import EVIL_ORG, MARKER, hostile_models
+
+from euaigraph.explorer import charts, data
+from euaigraph.graph.embedded import EmbeddedStore
+from euaigraph.graph.terms import UnsafeIriError
+
+
+def test_facts_carry_source_confidence_and_evidence(hostile_home):
+    with EmbeddedStore(hostile_home) as store:
+        entity = data.entity(store, str(hostile_models()[0]))
+    label = next(f for f in entity.facts if f.property.endswith("#label"))
+    assert label.source == "hostile-a" and label.confidence == "high" and label.retrieved
+    assert label.urls == (f"javascript:console.log('{MARKER}-6')",)  # kept as text, shown as text
+    incoming = {str(f.value) for f in entity.facts if f.incoming}
+    assert {str(m) for m in hostile_models()[1:]} <= incoming
+
+
+def test_disagreements_are_per_source(hostile_home):
+    with EmbeddedStore(hostile_home) as store:
+        entity = data.entity(store, str(EVIL_ORG))
+    conflicts = entity.disagreements()
+    jurisdiction = next(v for k, v in conflicts.items() if k.endswith("#jurisdiction"))
+    assert {s: [str(x).rsplit("/", 1)[-1] for x in v] for s, v in jurisdiction.items()} == {
+        "hostile-a": ["FRA"], "hostile-b": ["USA"]}
+    assert not any(k.endswith("#type") for k in conflicts)  # both say Organisation: no disagreement
+
+
+def test_unknown_and_unsafe_iris(hostile_home):
+    with EmbeddedStore(hostile_home) as store:
+        assert data.entity(store, "https://w3id.org/euaigraph/id/model/none") is None
+        with pytest.raises(UnsafeIriError):
+            data.entity(store, "http://x> } ; DROP ALL ; #")
+
+
+def test_sources_say_how_to_refresh(hostile_home):
+    with EmbeddedStore(hostile_home) as store:
+        details = {d.status.source: d for d in data.sources(store)}
+    assert {"hostile-a", "hostile-b", "countries", "derived"} <= set(details)
+    assert details["hostile-a"].priority == 1 and details["hostile-b"].priority == 4
+    assert "euaigraph ingest hostile-a --file PATH   # a recorded feed" in details["hostile-a"].refresh
+
+
+def test_property_labels_come_from_the_ontology():
+    assert data.property_label("https://w3id.org/euaigraph/ontology#fineTunedFrom") == "fine-tuned from"
+    assert data.property_label("https://example.org/x#someNewThing") == "some new thing"
+
+
+def test_tile_map_places_european_countries_and_leaves_the_rest_out():
+    frame = charts.tile_frame({"FRA": 3, "FIN": 1, "USA": 9})
+    assert sorted(frame["country"]) == ["FIN", "FRA"]
+    assert len({tuple(p) for p in charts.TILES.values()}) == len(charts.TILES)  # no two countries on one tile

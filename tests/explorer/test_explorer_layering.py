@@ -1,0 +1,41 @@
+"""The explorer sits on top: it never imports the ingesters, its pages reach the data only through
+``euaigraph.graph`` (and the explorer's own modules), and Streamlit and pyvis stay inside ``explorer/``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_the_explorer_never_imports_the_ingesters():
+    for path in (REPO / "explorer").rglob("*.py"):
+        bad = {n for n in imports(path) if n.startswith("euaigraph.ingest")}
+        assert not bad, f"{path.relative_to(REPO)} imports {bad}"
+
+
+def test_pages_use_the_graph_layer_and_the_explorer_only():
+    allowed = ("euaigraph.graph", "euaigraph.explorer", "streamlit", "pandas", "datetime")
+    for path in (REPO / "explorer" / "pages").glob("[!_]*.py"):
+        names = imports(path)
+        assert names, path
+        bad = {n for n in names if not n.startswith(allowed)}
+        assert not bad, f"{path.relative_to(REPO)} imports {bad}"
+
+
+def test_streamlit_and_pyvis_stay_in_the_explorer():
+    for folder in ("graph", "ingest", "ontology"):
+        for path in (REPO / folder).rglob("*.py"):
+            bad = {n for n in imports(path) if n.split(".")[0] in ("streamlit", "pyvis")}
+            assert not bad, f"{path.relative_to(REPO)} imports {bad}"

@@ -1,0 +1,45 @@
+"""Helpers for ingester tests: run a source's parser on a path, compare with a reviewed golden file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from euaigraph.ingest.base import Feed, Report, SourceSpec
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def parse_source(spec: SourceSpec, path: Path, *, url: str | None = None) -> tuple[Graph, Report]:
+    """Run ``spec.parse`` on a file or folder; return the triples as a graph and the report."""
+    report = Report(spec.id)
+    graph = Graph()
+    for triple in spec.parse(Feed.from_path(path, url=url), report):
+        graph.add(triple)
+    return graph, report
+
+
+def assert_golden(graph: Graph, name: str) -> None:
+    """Compare with ``golden/<name>.ttl`` by graph isomorphism; print the difference on failure.
+
+    Set ``EUAIGRAPH_WRITE_GOLDEN=1`` to write a missing golden file for review (it is never overwritten).
+    """
+    path = GOLDEN / f"{name}.ttl"
+    if not path.exists():
+        if os.environ.get("EUAIGRAPH_WRITE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            graph.serialize(path, format="turtle")
+            pytest.fail(f"wrote {path} for review; check it by hand, then run again")
+        pytest.fail(f"no golden file {path}")
+    expected = Graph().parse(path, format="turtle")
+    if isomorphic(to_isomorphic(graph), to_isomorphic(expected)):
+        return
+    _both, only_actual, only_expected = graph_diff(to_isomorphic(graph), to_isomorphic(expected))
+    lines = ["graph differs from " + str(path)]
+    lines += ["+ " + " ".join(t.n3() for t in triple) for triple in sorted(only_actual)[:40]]
+    lines += ["- " + " ".join(t.n3() for t in triple) for triple in sorted(only_expected)[:40]]
+    pytest.fail("\n".join(lines))

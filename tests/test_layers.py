@@ -1,0 +1,111 @@
+"""The import rule of DESIGN §1, checked on the source by an AST walk: explorer -> graph -> ingest -> ontology,
+nothing imports upward, streamlit and pyvis only in explorer/, and explorer/ never imports ingest/."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+#: folder -> dotted package it installs as (pyproject.toml [tool.setuptools.package-dir])
+FOLDERS = {"euaigraph": "euaigraph", "ontology": "euaigraph.ontology", "ingest": "euaigraph.ingest",
+           "graph": "euaigraph.graph", "explorer": "euaigraph.explorer", "queries": "euaigraph.queries",
+           "data/curated": "euaigraph.curated"}
+#: layer -> rank; a module may import its own rank or lower. The root package and the data packages hold no code
+#: that imports a layer, and every layer may read them.
+RANK = {"curated": 0, "queries": 0, "ontology": 1, "ingest": 2, "graph": 3, "explorer": 4}
+EXPLORER_ONLY = ("streamlit", "pyvis")
+
+
+def module_name(path: Path) -> str:
+    for folder, package in sorted(FOLDERS.items(), key=lambda kv: -len(kv[0])):
+        base = REPO / folder
+        if base in path.parents:
+            parts = path.relative_to(base).with_suffix("").parts
+            return ".".join([package, *(p for p in parts if p != "__init__")])
+    raise ValueError(path)
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "euaigraph" and len(parts) > 1 and parts[1] in RANK else None
+
+
+def imports(source: str, module: str, *, is_package: bool = False) -> list[tuple[int, str]]:
+    """(line, absolute module) of every import in the source, relative ones resolved, lazy ones included."""
+    package = module if is_package else module.rsplit(".", 1)[0]
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            out.append((node.lineno, target))
+            out += [(node.lineno, f"{target}.{alias.name}") for alias in node.names if not node.module]
+    return out
+
+
+def problems(source: str, module: str, *, is_package: bool = False) -> list[str]:
+    """Every import in ``source`` (the code of ``module``) that breaks the rule."""
+    own = layer(module)
+    found = []
+    for line, target in imports(source, module, is_package=is_package):
+        top, theirs = target.split(".")[0], layer(target)
+        if top in EXPLORER_ONLY and own != "explorer":
+            found.append(f"{module}:{line} imports {target}: {top} belongs in explorer/ only")
+        if own is None and theirs is not None:
+            found.append(f"{module}:{line} imports {target}: the root package imports no layer")
+        elif theirs is not None and RANK[theirs] > RANK[own]:
+            found.append(f"{module}:{line} imports {target}: {own} must not import the {theirs} layer above it")
+        if own == "explorer" and theirs == "ingest":
+            found.append(f"{module}:{line} imports {target}: explorer goes through graph/, never ingest/")
+    return found
+
+
+def sources() -> list[Path]:
+    return sorted(p for folder in FOLDERS for p in (REPO / folder).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_every_module_keeps_to_its_layer():
+    files = sources()
+    assert len(files) > 40
+    found = []
+    for path in files:
+        found += problems(path.read_text(encoding="utf-8"), module_name(path), is_package=path.name == "__init__.py")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(("module", "code", "expected"), [
+    ("euaigraph.ingest.sources.x", "from ...graph.store import Store", "ingest must not import the graph layer"),
+    ("euaigraph.ontology.iri", "def f():\n    from euaigraph.ingest import base", "ontology must not import"),
+    ("euaigraph.graph.cli", "import streamlit as st", "streamlit belongs in explorer/ only"),
+    ("euaigraph.graph.x", "from pyvis.network import Network", "pyvis belongs in explorer/ only"),
+    ("euaigraph.explorer.pages.a", "from euaigraph.ingest.normalise import fold", "explorer goes through graph/"),
+    ("euaigraph.explorer.a", "from .. import ingest", "explorer goes through graph/"),
+    ("euaigraph", "from .graph import cli", "the root package imports no layer"),
+])
+def test_the_checker_catches_each_kind_of_breach(module, code, expected):
+    assert any(expected in p for p in problems(code, module)), problems(code, module)
+
+
+@pytest.mark.parametrize(("module", "code"), [
+    ("euaigraph.graph.load", "from euaigraph.ingest.base import Feed\nfrom ..ontology import iri"),
+    ("euaigraph.ingest.sources.a", "from ..base import SourceSpec\nfrom euaigraph.ontology.vocab import EAI"),
+    ("euaigraph.explorer.app", "import streamlit as st\nfrom euaigraph.graph.worker import StoreRef"),
+    ("euaigraph.graph.provenance", "from euaigraph import __version__"),
+])
+def test_the_checker_allows_downward_imports(module, code):
+    assert problems(code, module) == []
+
+
+def test_module_names_follow_the_package_mapping():
+    assert module_name(REPO / "ingest" / "sources" / "curated.py") == "euaigraph.ingest.sources.curated"
+    assert module_name(REPO / "graph" / "__init__.py") == "euaigraph.graph"
+    assert module_name(REPO / "data" / "curated" / "__init__.py") == "euaigraph.curated"
