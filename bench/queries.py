@@ -1,8 +1,10 @@
 """The analyst questions the benchmark times: the ones DESIGN §3 measured, then every saved query.
 
-The lineage question comes twice: as DESIGN §3 wrote it (a ``derivedFrom+`` property path over the ingested
-facts only, bloc membership read from the dated memberships) and as the project answers it (``eai:hasAncestor``
-and the preferred jurisdictions and bloc flags of the derived graph).
+The lineage question comes three times: as DESIGN §3 wrote it (a ``derivedFrom+`` property path over the ingested
+facts only, bloc membership read from the dated memberships), over the derived closure (``eai:hasAncestor`` with
+the preferred jurisdictions and bloc flags), and as the project answers it (the derived
+``eai:hasAncestorOutsideBloc`` flag: one join). The last two give the same rows; the first differs where a provider
+has several claimed jurisdictions.
 """
 
 from __future__ import annotations
@@ -30,7 +32,16 @@ SELECT DISTINCT ?model WHERE {{
                       FILTER NOT EXISTS {{ ?ams eai:endDate ?aend }} }}
 }}"""
 
+# Written from the bloc outwards: Oxigraph joins in the order written here, and starting from the ~40% of models
+# with the flag instead of the bloc's countries took 3 times as long at 10^6 triples (280 ms against 90 ms).
 LINEAGE_DERIVED = f"""
+SELECT DISTINCT ?model WHERE {{
+  ?country eai:inBlocToday {EU} . ?provider eai:preferredJurisdiction ?country . ?model eai:providedBy ?provider .
+  ?model eai:hasAncestorOutsideBloc {EU} .
+}}"""
+
+#: The same answer from the closure without the per-bloc flag (what the derived question was before the flag).
+LINEAGE_CLOSURE = f"""
 SELECT DISTINCT ?model WHERE {{
   ?model eai:providedBy ?provider . ?provider eai:preferredJurisdiction ?country . ?country eai:inBlocToday {EU} .
   ?model eai:hasAncestor ?ancestor .
@@ -71,7 +82,9 @@ def design_questions(manifest: dict) -> list[Question]:
     base = manifest["largest_family_base"]
     items = [
         ("design/lineage-path", LINEAGE_PATH, "EU models with a non-EU ancestor, derivedFrom+ path (DESIGN §3)"),
-        ("design/lineage-derived", LINEAGE_DERIVED, "EU models with a non-EU ancestor, eai:hasAncestor (derived graph)"),
+        ("design/lineage-closure", LINEAGE_CLOSURE, "EU models with a non-EU ancestor, eai:hasAncestor (derived closure)"),
+        ("design/lineage-derived", LINEAGE_DERIVED,
+         "EU models with a non-EU ancestor, eai:hasAncestorOutsideBloc (derived flag)"),
         ("design/models-by-country", BY_COUNTRY, "count models by provider country"),
         ("design/models-20-eu-languages", EU_LANGUAGES_20, "models with >= 20 EU languages"),
         ("design/largest-family-path", family_closure(base, path=True), "all models below the largest base, derivedFrom+"),

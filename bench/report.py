@@ -67,7 +67,7 @@ def graphs_table(sizes: dict) -> list[str]:
 def loads_table(sizes: dict) -> list[str]:
     lines = ["| size | rdflib (parse into Dataset) | embedded: ingest_many total | of which parse+stage / derive / "
              "swap | open reader: memory / disk | Oxigraph server: ingest_many total (parse+stage / derive / swap) "
-             "| rdflib RSS / embedded store on disk |", "|" + "---|" * 7]
+             "| Oxigraph bulk loader alone: memory / disk | rdflib RSS / embedded store on disk |", "|" + "---|" * 8]
     for label, size in sizes.items():
         rd, em, rem = (size["load"].get(k) for k in ("rdflib", "embedded", "remote"))
         base = rd["total_s"] if rd else None
@@ -84,8 +84,10 @@ def loads_table(sizes: dict) -> list[str]:
         else:
             remote = f"{_seconds(rem['total_s'])}{x(rem['total_s'])} ({phases(rem)})" if rem else "—"
         memory = f"{rd['rss_mb']:,.0f} MB" if rd else "—"
+        engine = size["load"].get("engine")
+        floor = f"{engine['memory_s']:.2f}{x(engine['memory_s'])} / {engine['disk_s']:.2f} s" if engine else "—"
         lines.append(f"| {label} | {_seconds(base)} | {_seconds(em['total_s'])}{x(em['total_s'])} | {phases(em)} "
-                     f"| {em['open_memory_s']:.2f} / {em['open_disk_s']:.2f} s | {remote} "
+                     f"| {em['open_memory_s']:.2f} / {em['open_disk_s']:.2f} s | {remote} | {floor} "
                      f"| {memory} / {em['disk_bytes'] / 1e6:,.0f} MB |")
     return lines
 
@@ -105,11 +107,12 @@ def rows_cell(row: dict) -> str:
 
 
 def questions_table(size: dict) -> list[str]:
-    titles = [title for _, title in (*COLUMNS, *PARTS)]
+    columns = [(key, title) for key, title in COLUMNS if any(key in row for row in size["questions"].values())]
+    titles = [title for _, title in (*columns, *PARTS)]
     lines = ["| question | rows | rdflib in memory | " + " | ".join(titles) + " |", "|" + "---|" * (3 + len(titles))]
     for name, row in size["questions"].items():
         base = row.get("rdflib")
-        cells = [f"{ms(row.get(key))}{ratio(base, row.get(key))}" for key, _ in COLUMNS]
+        cells = [f"{ms(row.get(key))}{ratio(base, row.get(key))}" for key, _ in columns]
         cells += [ms(row.get(key)) for key, _ in PARTS]
         lines.append(f"| `{name}` | {rows_cell(row)} | {ms(base)} | " + " | ".join(cells) + " |")
     return lines
@@ -140,7 +143,9 @@ def render(results: dict, *, note: str = "", raw: Path | None = None, previous: 
         f"Load average (1, 5, 15 min) before the run: {', '.join(map(str, before))}; after: "
         f"{', '.join(map(str, after or []))}. {note}".rstrip(), "",
         f"Command: `python -m bench.run --sizes {','.join(k.replace(',', '') for k in sizes)} --runs {settings['runs']} --limit "
-        f"{settings['limit']:g}`" + (f"; raw results `bench/out/{raw.name}` (not committed)." if raw else "."),
+        f"{settings['limit']:g} --slow {settings['slow']:g} --analysis-models {settings['analysis_models']}"
+        + (f" --skip {','.join(settings['skip'])}" if settings.get("skip") else "") + "`"
+        + (f"; raw results `bench/out/{raw.name}` (not committed)." if raw else "."),
         f"Medians of {settings['runs']} runs after one warm-up (a question whose warm-up took over "
         f"{settings['slow']:g} s is timed once, marked \"1 run\"); time limit {settings['limit']:g} s per run. "
         "×N = how many times faster than rdflib in memory in the same run. Saved queries run with their default "

@@ -33,7 +33,7 @@ from euaigraph.graph.worker import QueryWorkers, StoreRef
 from . import analysis_bench, report
 from .backends import OxigraphServer, oxigraph_binary
 from .generate import generate, parse_size, size_label
-from .loads import load_embedded, load_rdflib, load_remote
+from .loads import load_embedded, load_engine, load_rdflib, load_remote
 from .queries import anchors, design_questions, saved_questions
 from .suite import time_embedded, time_rdflib, time_remote
 
@@ -85,12 +85,16 @@ def run_size(size: int, args: argparse.Namespace, anchor_ids: dict, workroot: Pa
         say(f"{size_label(size)}: loading the embedded store")
         out["load"]["embedded"] = load_embedded(folder, home)
         say(f"  {_brief(out['load']['embedded'])}")
-        memory, disk = EmbeddedStore(home, memory=True), EmbeddedStore(home, memory=False)
+        out["load"]["engine"] = load_engine(folder, Path(tmp))
+        say(f"  engine alone: {_brief(out['load']['engine'])}")
+        memory = EmbeddedStore(home, memory=True)
+        disk = None if "disk" in args.skip else EmbeddedStore(home, memory=False)
         with QueryWorkers(StoreRef(home=str(home), memory=True), size=1) as workers:
             workers.execute("ASK {}", timeout_s=600, row_cap=1)  # start the worker outside the timings
             rows = time_embedded(questions, memory=memory, disk=disk, workers=workers, **timing)
         memory.close()
-        disk.close()
+        if disk is not None:
+            disk.close()
         if "remote" not in args.skip:
             with OxigraphServer(Path(tmp) / "server", timeout_s=int(args.limit)) as server:
                 store = RemoteStore(server.endpoint())
@@ -126,7 +130,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--slow", type=float, default=10.0,
                         help="a question whose warm-up took longer than this many seconds is timed once")
     parser.add_argument("--analysis-models", type=parse_size, default=100_000, help="0 to skip the analysis")
-    parser.add_argument("--skip", default="", help="backends to leave out: rdflib,remote")
+    parser.add_argument("--skip", default="", help="backends to leave out: rdflib,remote,disk (the on-disk reader)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--cache", type=Path, default=None, help="generated graphs (default: <out>/graphs)")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="Markdown table to write")

@@ -65,21 +65,24 @@ def rdflib_runner(baseline: RdflibBaseline, question: Question, *, limit_s: floa
     return lambda: baseline.query(question.text, row_cap=question.row_cap, limit_s=limit_s)
 
 
-def time_embedded(questions: Sequence[Question], *, memory: Store, disk: Store, workers: QueryWorkers,
+def time_embedded(questions: Sequence[Question], *, memory: Store, disk: Store | None, workers: QueryWorkers,
                   runs: int, limit_s: float, slow_s: float, say: Callable[[str], None]) -> dict[str, dict]:
+    """Time every question on the app path and on the readers (``disk=None`` leaves the on-disk reader out)."""
     out: dict[str, dict] = {}
     for question in questions:
         app = measure(app_runner(workers, question, limit_s=limit_s), runs=runs, slow_s=slow_s,
                       errors=(QueryCancelled,), limit_s=limit_s)
         row = {"embedded-app": app.as_dict(), "app-prepare": measure(prepare_runner(question), runs=runs).as_dict()}
         for name, store in (("embedded-memory", memory), ("embedded-disk", disk)):
+            if store is None:
+                continue
             if app.status == "timeout":
                 row[name] = Measure("timeout", limit_s=limit_s, message="not run: the app path hit the limit").as_dict()
             else:
                 row[name] = measure(store_runner(store, question, limit_s=limit_s), runs=runs, slow_s=slow_s).as_dict()
         out[question.name] = row
-        say(f"  {question.name}: memory {_fmt(row['embedded-memory'])}, disk {_fmt(row['embedded-disk'])}, "
-            f"app {_fmt(app.as_dict())}")
+        disk_note = f", disk {_fmt(row['embedded-disk'])}" if "embedded-disk" in row else ""
+        say(f"  {question.name}: memory {_fmt(row['embedded-memory'])}{disk_note}, app {_fmt(app.as_dict())}")
     return out
 
 

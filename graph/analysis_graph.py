@@ -84,19 +84,19 @@ def dependency_graph(store: Store) -> nx.DiGraph:
     a node, with or without edges.
     """
     g = nx.DiGraph()
-    for node, klass, label in store.execute(_NODES).rows:
+    for node, klass, label in store.values(_NODES):
         kind = KINDS[_local(klass)]
         key = str(node)
         # A node typed twice (an organisation that is also a person) keeps the more specific kind.
         if key not in g or g.nodes[key].get("kind") in (None, "organisation"):
             g.add_node(key, kind=kind, label=str(label) if label is not None else key.rsplit("/", 1)[-1])
-    for child, predicate, parent in store.execute(_EDGES).rows:
+    for child, predicate, parent in store.values(_EDGES):
         for key in (str(child), str(parent)):
             if key not in g:
                 g.add_node(key, kind=None, label=key.rsplit("/", 1)[-1])
         _add_edge(g, str(child), str(parent), RELATIONS[_local(predicate)])
     own: dict[str, dict[str, str]] = defaultdict(dict)
-    for node, predicate, country in store.execute(_COUNTRIES).rows:
+    for node, predicate, country in store.values(_COUNTRIES):
         own[str(node)][_local(predicate)] = alpha3(country)
     for node, data in g.nodes(data=True):
         holder = _holder(g, node, data.get("kind"))

@@ -7,7 +7,9 @@
   3 self-declared, 4 third-party index), then the value most graphs assert, then the smallest IRI;
 - ``eai:controlledBy`` (control relations in force today) and ``eai:controllingCountry`` (jurisdiction of the
   ultimate controller today, else the organisation's own);
-- ``eai:inBlocToday``: bloc memberships in force today.
+- ``eai:inBlocToday``: bloc memberships in force today;
+- ``eai:hasAncestorOutsideBloc``: the model has an ancestor whose provider's preferred jurisdiction is known and
+  not in the bloc today (the lineage sovereignty question as one join).
 
 The inputs are read from the store's current graphs, minus the sources being replaced, plus their staged files,
 so the derived graph always matches the state the swap produces.
@@ -38,7 +40,7 @@ from .terms import nt_line, to_rdflib
 LINEAGE = (EAI.derivedFrom, EAI.fineTunedFrom, EAI.continuedPretrainingOf, EAI.distilledFrom,
            EAI.mergedFrom, EAI.quantisedFrom, EAI.adapterOf)
 LICENCE = (EAI.licence, EAI.weightsLicence)
-INPUTS = (*LINEAGE, *LICENCE, EAI.jurisdiction, EAI.control, EAI.controller, EAI.startDate, EAI.endDate,
+INPUTS = (*LINEAGE, *LICENCE, EAI.providedBy, EAI.jurisdiction, EAI.control, EAI.controller, EAI.startDate, EAI.endDate,
           EAI.membership, EAI.bloc)
 
 
@@ -140,8 +142,9 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
     lineage = nx.DiGraph()
     for p in LINEAGE:
         lineage.add_edges_from((s, o) for s, o, _ in by_predicate[p] if s != o)
-    for node in lineage.nodes:
-        for ancestor in nx.descendants(lineage, node):
+    ancestors = {node: nx.descendants(lineage, node) for node in lineage.nodes}
+    for node, above in ancestors.items():
+        for ancestor in above:
             yield node, EAI.hasAncestor, ancestor
 
     licence_claims = [c for p in LICENCE for c in by_predicate[p]]
@@ -176,10 +179,28 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
             yield org, EAI.controllingCountry, country
 
     blocs = first(EAI.bloc)
+    members: dict[Node, set[Node]] = {bloc: set() for bloc in blocs.values()}
     for country, membership, _ in by_predicate[EAI.membership]:
         bloc = blocs.get(membership)
         if bloc is not None and _in_force(starts.get(membership), ends.get(membership), today):
+            members[bloc].add(country)
             yield country, EAI.inBlocToday, bloc
+    yield from _outside_bloc(ancestors, by_predicate[EAI.providedBy], jurisdiction, members)
+
+
+def _outside_bloc(ancestors: dict[Node, set[Node]], provided_by: list[tuple[Node, Node, int]],
+                  jurisdiction: dict[Node, Node], members: dict[Node, set[Node]]) -> Iterator[Triple]:
+    """``eai:hasAncestorOutsideBloc`` for every model and bloc: any provider of any ancestor counts, as in a query
+    that joins ``eai:providedBy`` (a model with claims from several sources may have several providers)."""
+    countries: dict[Node, set[Node]] = defaultdict(set)
+    for model, provider, _ in provided_by:
+        if provider in jurisdiction:
+            countries[model].add(jurisdiction[provider])
+    for model, above in ancestors.items():
+        seen = {country for ancestor in above for country in countries.get(ancestor, ())}
+        for bloc, inside in members.items():
+            if seen - inside:
+                yield model, EAI.hasAncestorOutsideBloc, bloc
 
 
 def stage(store: Store, staged: Sequence[Staged], workdir: Path) -> Staged:

@@ -18,7 +18,9 @@ whole-graph questions run several times faster from memory (see bench/RESULTS.md
 
 from __future__ import annotations
 
+import csv
 import fcntl
+import io
 import logging
 import os
 import shutil
@@ -206,6 +208,21 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.name} failed to answer: {exc}") from exc
         out.elapsed_ms = (time.perf_counter() - started) * 1000
         return out
+
+    def values(self, sparql: str) -> list[tuple[str | None, ...]]:
+        try:
+            result = self._view().query(sparql, use_default_graph_as_union=True)
+            if not isinstance(result, ox.QuerySolutions):
+                raise StoreError(f"{self.name}: values() needs a SELECT query")
+            # SPARQL CSV (written by Oxigraph in Rust, read by the csv module in C) carries exactly an IRI's text and
+            # a literal's lexical form, at half the cost of reading each term as a Python object at 10^6 rows.
+            rows = csv.reader(io.StringIO(result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")))
+            next(rows)  # the header
+            return [tuple(cell or None for cell in row) for row in rows]
+        except SyntaxError as exc:
+            raise StoreError(f"{self.name} could not parse the query: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{self.name} failed to answer: {exc}") from exc
 
     def current_graphs(self) -> dict[str, str]:
         return self._db_current() if self._db is not None else super().current_graphs()

@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql import parser as sparql_parser
@@ -95,8 +96,13 @@ def _refuse_update(text: str, exc: ParseBaseException) -> None:
         )
 
 
+@lru_cache(maxsize=512)
 def guard(text: str) -> GuardedQuery:
-    """Parse ``text`` and refuse anything but a self-contained read query. Raises :class:`QueryRefused`."""
+    """Parse ``text`` and refuse anything but a self-contained read query. Raises :class:`QueryRefused`.
+
+    Accepted queries are remembered (by their exact text): rdflib's parser needs ~100 ms for a saved question
+    with its prefixes, and the explorer reruns the same questions all day.
+    """
     if not text or not text.strip():
         raise QueryRefused("the query is empty")
     if len(text) > MAX_QUERY_CHARS:

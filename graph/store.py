@@ -191,6 +191,15 @@ class Store(ABC):
     def restore(self, backup: Path) -> None:
         """Replace the whole dataset with a backup made by :meth:`backup`."""
 
+    def values(self, sparql: str) -> list[tuple[str | None, ...]]:
+        """Rows of a SELECT as plain strings (an IRI's text, a literal's lexical form; None where unbound, and for
+        an empty literal, as in SPARQL's CSV results).
+
+        For bulk readers (the analysis builds graphs of 10^5 nodes) that need no typed terms; backends may
+        override it to skip making rdflib terms, which costs more than the query itself at that size.
+        """
+        return [tuple(None if term is None else str(term) for term in row) for row in self.execute(sparql).rows]
+
     def close(self) -> None:
         """Release the store (file locks, connections). Safe to call twice."""
 

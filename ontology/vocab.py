@@ -122,6 +122,7 @@ class EAI(DefinedNamespace):
     grade: URIRef  # object property: grade
     grantNumber: URIRef  # datatype property: grant number
     hasAncestor: URIRef  # object property: has ancestor
+    hasAncestorOutsideBloc: URIRef  # object property: has ancestor outside bloc
     homepage: URIRef  # object property: homepage
     huggingFaceId: URIRef  # datatype property: Hugging Face id
     inBlocToday: URIRef  # object property: in bloc today

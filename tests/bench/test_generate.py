@@ -119,6 +119,7 @@ def test_small_graph_loads_and_every_saved_query_answers(tmp_path):
         design = {q.name: reader.execute(q.text) for q in design_questions(manifest)}
     assert len(design["design/lineage-path"]) > 0
     assert len(design["design/lineage-path"]) >= len(design["design/lineage-derived"]) > 0
+    assert set(design["design/lineage-derived"].rows) == set(design["design/lineage-closure"].rows)
     assert len(design["design/largest-family-path"]) == len(design["design/largest-family-derived"]) > 0
     assert len(saved_questions(row_cap=10)) == len(catalogue())
     answered = {}

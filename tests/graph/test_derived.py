@@ -149,3 +149,28 @@ def test_the_uk_is_in_the_eu_until_2020_01_31(today, uk_in_eu):
     out = derived(claims, today=today)
     assert (objects(out, GBR, EAI.inBlocToday) == {EU}) is uk_in_eu
     assert (objects(out, FIN, EAI.inBlocToday) == {EU}) is (today >= date(1995, 1, 1))
+
+
+# -- lineage outside a bloc ---------------------------------------------------------------------------------
+def test_a_model_has_an_ancestor_outside_the_bloc_through_any_depth_and_only_when_the_country_is_known():
+    us_lab, fr_lab, unknown = org_iri("us-lab"), org_iri("fr-lab"), org_iri("no-seat")
+    claims = [*membership(FRA, "FRA", "1958-01-01"), *membership(GBR, "GBR", "1973-01-01", "2020-01-31"),
+              (us_lab, EAI.jurisdiction, USA, 1), (fr_lab, EAI.jurisdiction, FRA, 1),
+              (A, EAI.providedBy, us_lab, 1), (B, EAI.providedBy, fr_lab, 1), (C, EAI.providedBy, fr_lab, 1),
+              (X, EAI.providedBy, unknown, 1), (Y, EAI.providedBy, fr_lab, 1), (Z, EAI.providedBy, fr_lab, 1),
+              (B, EAI.fineTunedFrom, A, 1), (C, EAI.derivedFrom, B, 1),  # C reaches the US model through B
+              (Y, EAI.derivedFrom, X, 1),  # X's provider has no known seat: not counted as outside
+              (Z, EAI.derivedFrom, C, 1), (Z, EAI.derivedFrom, Y, 1)]
+    out = derived(claims)
+    flagged = {s for s, p, o in out if p == EAI.hasAncestorOutsideBloc and o == EU}
+    assert flagged == {B, C, Z}
+    assert objects(out, A, EAI.hasAncestorOutsideBloc) == set()  # the upstream model itself has no ancestor
+
+
+def test_an_ancestor_in_a_country_that_left_the_bloc_is_outside_it():
+    uk_lab, fr_lab = org_iri("uk-lab"), org_iri("fr-lab")
+    claims = [*membership(FRA, "FRA", "1958-01-01"), *membership(GBR, "GBR", "1973-01-01", "2020-01-31"),
+              (uk_lab, EAI.jurisdiction, GBR, 1), (fr_lab, EAI.jurisdiction, FRA, 1),
+              (A, EAI.providedBy, uk_lab, 1), (B, EAI.providedBy, fr_lab, 1), (B, EAI.derivedFrom, A, 1)]
+    assert objects(derived(claims, today=date(2019, 6, 1)), B, EAI.hasAncestorOutsideBloc) == set()
+    assert objects(derived(claims, today=date(2020, 6, 1)), B, EAI.hasAncestorOutsideBloc) == {EU}

@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from euaigraph.ingest.base import Feed, Report, SourceSpec
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-
-from euaigraph.ingest.base import Feed, Report, SourceSpec
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -43,3 +42,20 @@ def assert_golden(graph: Graph, name: str) -> None:
     lines += ["+ " + " ".join(t.n3() for t in triple) for triple in sorted(only_actual)[:40]]
     lines += ["- " + " ".join(t.n3() for t in triple) for triple in sorted(only_expected)[:40]]
     pytest.fail("\n".join(lines))
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under ``folder`` (a hand-made feed); returns the folder."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def http_server():
+    """A real HTTP server on 127.0.0.1 serving recorded responses."""
+    from .recording_server import RecordingServer
+
+    with RecordingServer() as server:
+        yield server

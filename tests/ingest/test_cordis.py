@@ -12,8 +12,6 @@ from itertools import pairwise
 
 import pytest
 import requests
-from rdflib import Graph, Literal, URIRef
-
 from euaigraph.ingest import cordis_live, cordis_read
 from euaigraph.ingest.aliases import aliases
 from euaigraph.ingest.base import FeedError
@@ -21,9 +19,10 @@ from euaigraph.ingest.safe_parse import UnsafeInput
 from euaigraph.ingest.sources import cordis
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
+from rdflib import Graph, Literal, URIRef
 
 from .conftest import assert_golden, parse_source
-from .recording_server import RecordingServer, Reply
+from .recording_server import Reply
 from .test_safe_parse import LAUGHS
 
 SPEC = cordis.SOURCE
@@ -33,11 +32,6 @@ SELECT ?pic ?role ?country WHERE {
   ?project eai:grantNumber ?grant ; eai:participation ?p . ?p eai:role ?role ; eai:participant ?org .
   ?org eai:pic ?pic . OPTIONAL { ?org eai:jurisdiction ?country } }"""
 
-
-@pytest.fixture
-def http_server():
-    with RecordingServer() as server:
-        yield server
 
 
 

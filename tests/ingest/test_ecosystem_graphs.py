@@ -13,17 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
-from rdflib.namespace import PROV, RDF, RDFS
-
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.identity import name_key, scoped
 from euaigraph.ingest.sources import ecosystem_graphs
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
+from rdflib import Literal
+from rdflib.namespace import PROV, RDF, RDFS
 
-from .conftest import assert_golden, parse_source
-from .recording_server import RecordingServer, Reply
+from .conftest import assert_golden, parse_source, write
+from .recording_server import Reply
 
 SPEC = ecosystem_graphs.SOURCE
 FIXED = datetime(2026, 1, 15, tzinfo=UTC).timestamp()
@@ -46,24 +45,12 @@ def csv_rows(shared_data: Path, names: set[str]) -> str:
     return out.getvalue()
 
 
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
 
 def fixed_mtime(folder: Path) -> Path:
     for path in folder.rglob("*"):
         os.utime(path, (FIXED, FIXED))
     return folder
 
-
-@pytest.fixture
-def http_server():
-    """A real HTTP server on 127.0.0.1 serving recorded responses."""
-    with RecordingServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +236,9 @@ NEW_ORG = """- type: dataset
 
 
 def test_a_new_organisation_file_in_the_same_format(tmp_path):
-    from rdflib.namespace import XSD  # imported here: pytest's collection probes module attributes
+    from rdflib.namespace import (
+        XSD,  # imported here: pytest's collection probes module attributes
+    )
 
     write(tmp_path, {"assets/tilde.yaml": NEW_ORG})
     graph, report = parse_source(SPEC, tmp_path)

@@ -10,17 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
-from rdflib.namespace import RDF, RDFS
-
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.identity import scoped
 from euaigraph.ingest.sources import epoch_ai
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS
 
-from .conftest import assert_golden, parse_source
-from .recording_server import RecordingServer, Reply
+from .conftest import assert_golden, parse_source, write
+from .recording_server import Reply
 
 SPEC = epoch_ai.SOURCE
 FIXED = datetime(2026, 1, 15, tzinfo=UTC).timestamp()
@@ -44,12 +43,6 @@ def as_csv(header: list[str], rows: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
 
 def slice_of(shared_data: Path, folder: Path, picks: dict[str, set[str]]) -> Path:
     for kind, names in picks.items():
@@ -58,12 +51,6 @@ def slice_of(shared_data: Path, folder: Path, picks: dict[str, set[str]]) -> Pat
         os.utime(path, (FIXED, FIXED))
     return folder
 
-
-@pytest.fixture
-def http_server():
-    """A real HTTP server on 127.0.0.1 serving recorded responses."""
-    with RecordingServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

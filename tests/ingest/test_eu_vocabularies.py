@@ -8,16 +8,15 @@ import doctest
 import re
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
-
 from euaigraph.ingest.safe_parse import UnsafeInput
 from euaigraph.ingest.sources import eu_vocabularies
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
 from .conftest import assert_golden, parse_source
-from .recording_server import RecordingServer, Reply
+from .recording_server import Reply
 
 SPEC = eu_vocabularies.SOURCE
 COUNTRIES = "eu_vocabularies/europarl/countries-skos.rdf"
@@ -27,11 +26,6 @@ EU_MEMBERS = """PREFIX eai: <https://w3id.org/euaigraph/ontology#>
 SELECT ?country ?start ?end WHERE { ?country eai:membership ?m . ?m eai:bloc ?bloc ; eai:memberCountry ?country ;
   eai:startDate ?start ; eai:endDate ?end }"""
 
-
-@pytest.fixture
-def http_server():
-    with RecordingServer() as server:
-        yield server
 
 
 

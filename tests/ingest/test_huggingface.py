@@ -12,16 +12,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS
-
 from euaigraph.ingest.base import FeedError, Report
 from euaigraph.ingest.sources import huggingface
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, RDFS
 
-from .conftest import GOLDEN, assert_golden, parse_source
-from .recording_server import RecordingServer, Reply
+from .conftest import GOLDEN, assert_golden, parse_source, write
+from .recording_server import Reply
 
 SPEC = huggingface.SOURCE
 API = GOLDEN / "huggingface" / "api"
@@ -42,18 +41,6 @@ def fixed_mtime(folder: Path) -> Path:
     return folder
 
 
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def http_server():
-    """A real HTTP server on 127.0.0.1 serving recorded responses."""
-    with RecordingServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.fetch import cached, fetch
 
-from .recording_server import RecordingServer, Reply
+from .recording_server import Reply
 
 BODY = b'{"licenseListVersion": "3.27.0", "licenses": []}\n' * 40
 
-
-@pytest.fixture
-def http_server():
-    with RecordingServer() as server:
-        yield server
 
 
 

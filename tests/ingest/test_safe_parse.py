@@ -9,14 +9,19 @@ import resource
 import time
 
 import pytest
+from euaigraph.ingest import locate, safe_parse
+from euaigraph.ingest.base import FeedError
+from euaigraph.ingest.safe_parse import (
+    MalformedInput,
+    UnsafeInput,
+    parse_json,
+    parse_rdf,
+    parse_xml,
+)
 from rdflib import URIRef
 from rdflib.namespace import OWL
 
-from euaigraph.ingest import locate, safe_parse
-from euaigraph.ingest.base import FeedError
-from euaigraph.ingest.safe_parse import MalformedInput, UnsafeInput, parse_json, parse_rdf, parse_xml
-
-from .recording_server import RecordingServer, Reply
+from .recording_server import Reply
 
 LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -38,11 +43,6 @@ RDF_ROOT = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
             '<rdfs:label>{text}</rdfs:label></rdf:Description></rdf:RDF>')
 TTL = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
 
-
-@pytest.fixture
-def http_server():
-    with RecordingServer() as server:
-        yield server
 
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from euaigraph.graph.analysis import bloc_members
 from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.query import run_saved
+from euaigraph.graph.query import run_saved, with_prefixes
 from euaigraph.graph.saved import catalogue
 
 QUERIES = catalogue()
@@ -57,3 +57,16 @@ def test_licence_class_shares_add_up(shipped_results):
     # Each European model is in exactly one class, so the rounded shares add up to 100 (give or take rounding).
     shares = [float(row["share"]) for row in shipped_results["licences/european-model-openness"].records()]
     assert abs(sum(shares) - 100) <= 0.05 * len(shares)
+
+
+def test_the_outside_bloc_flag_agrees_with_the_lineage_walk(shipped_home):
+    """eai:hasAncestorOutsideBloc (derived) names exactly the models a derivedFrom+ walk finds on the shipped graph."""
+    store = EmbeddedStore(shipped_home)
+    walk = """SELECT DISTINCT ?model WHERE {
+      ?model eai:derivedFrom+ ?ancestor . ?ancestor eai:providedBy ?p . ?p eai:preferredJurisdiction ?c .
+      FILTER NOT EXISTS { ?c eai:inBlocToday <https://w3id.org/euaigraph/id/bloc/eu> } }"""
+    flag = "SELECT ?model WHERE { ?model eai:hasAncestorOutsideBloc <https://w3id.org/euaigraph/id/bloc/eu> }"
+    walked = {row[0] for row in store.execute(with_prefixes(walk)).rows}
+    flagged = {row[0] for row in store.execute(with_prefixes(flag)).rows}
+    assert len(walked) >= 10  # Llama, Qwen, Falcon, Gemma... have many descendants in the shipped graph
+    assert flagged == walked

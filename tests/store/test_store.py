@@ -217,6 +217,23 @@ def test_select_rows_are_typed_terms(store, tmp_path):
     assert result.truncated is False and len(result) == 3
 
 
+def test_values_are_the_plain_text_of_the_typed_rows(store, tmp_path):
+    """values() (the analysis's bulk reader) gives each term's text, None where unbound, on every backend."""
+    load(store, tmp_path, V1)
+    query = PREFIX + """SELECT ?m ?label ?size ?base WHERE {
+          ?m a eai:AIModel ; <http://www.w3.org/2000/01/rdf-schema#label> ?label ; eai:parameterCount ?size .
+          OPTIONAL { ?m eai:derivedFrom ?base } } ORDER BY ?label"""
+    typed = store.execute(query).rows
+    plain = store.values(query)
+    text = [tuple(None if term is None else str(term) for term in row) for row in typed]
+    # IRIs and strings are their text; a number may be written in another lexical form (1.0E9, 1000000000).
+    assert [(m, label, base) for m, label, _, base in plain] == [(m, label, base) for m, label, _, base in text]
+    assert [float(size) for _, _, size, _ in plain] == [float(size) for _, _, size, _ in text]
+    assert plain[0][:2] == (str(model("demo", "eurollm-9b")), "EuroLLM 9B") and plain[0][3] is None
+    with pytest.raises(StoreError):
+        store.values(PREFIX + "SELECT ?m WHERE { ?m a }")
+
+
 def test_ask_construct_and_describe(store, tmp_path):
     load(store, tmp_path, V1)
     assert store.execute(PREFIX + "ASK { ?m eai:derivedFrom ?b }").boolean is True
