@@ -62,16 +62,16 @@ def language_coverage(store: Store, *, bloc: str = "eu", on: date | None = None,
       ?l eai:euOfficialLanguage true ; eai:isoCode ?code . OPTIONAL { ?l skos:prefLabel ?name } }
       GROUP BY ?l ?code""").rows
     open_classes = " ".join(f"eai:{name}" for name in sorted(OPEN_CLASSES))  # fewer rows to read at 10^6 triples
-    models = store.values(SPARQL_PREFIXES + f"""SELECT DISTINCT ?l ?m ?provider ?cls WHERE {{
+    models = store.values(SPARQL_PREFIXES + f"""SELECT DISTINCT ?l ?m ?provider WHERE {{
       VALUES ?cls {{ {open_classes} }} ?licence eai:opennessClass ?cls . ?m eai:preferredLicence ?licence .
       ?m eai:supportsLanguage ?l ; a eai:AIModel ; eai:providedBy ?provider . ?l eai:euOfficialLanguage true }}""")
-    providers = {str(p) for _, _, p, _ in models}
+    providers = {p for _, _, p in models}
     controlling = _controlling(store, providers, day)
     members = bloc_members(store, bloc=bloc, on=day)
     by_language: dict[str, set[str]] = defaultdict(set)
-    for language, model, provider, cls in models:
-        if str(cls).rsplit("#", 1)[-1] in OPEN_CLASSES and controlling.get(str(provider)) in members:
-            by_language[str(language)].add(str(model))
+    for language, model, provider in models:
+        if controlling.get(provider) in members:  # the query keeps open classes only
+            by_language[language].add(model)
     out = [LanguageCoverage(language=str(lang), code=str(code), label=str(label or code),
                             models=tuple(sorted(by_language[str(lang)])),
                             below_threshold=len(by_language[str(lang)]) < threshold)

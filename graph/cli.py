@@ -87,13 +87,7 @@ def build(
 ) -> None:
     """Build the shipped graph (reference data and curated facts) in one swap; with --feeds, the feeds too."""
     def action(c: Ctx):
-        jobs = [(spec, Feed.from_path(spec.shipped_path())) for spec in registry.shipped()]
-        if feeds is not None:
-            if not feeds.is_dir():
-                raise FileNotFoundError(f"no such folder: {feeds}")
-            for spec in registry.sources().values():
-                if spec.recorded_folder and (feeds / spec.recorded_folder).exists():
-                    jobs.append((spec, Feed.from_path(feeds / spec.recorded_folder)))
+        jobs = registry.build_jobs(feeds=feeds)
         with c.open(writable=True) as store:
             outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{m}[/]"), all_or_nothing=feeds is None)
         if not _print_outcomes(outcomes):

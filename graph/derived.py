@@ -40,8 +40,8 @@ from .terms import nt_line, to_rdflib
 LINEAGE = (EAI.derivedFrom, EAI.fineTunedFrom, EAI.continuedPretrainingOf, EAI.distilledFrom,
            EAI.mergedFrom, EAI.quantisedFrom, EAI.adapterOf)
 LICENCE = (EAI.licence, EAI.weightsLicence)
-INPUTS = (*LINEAGE, *LICENCE, EAI.providedBy, EAI.jurisdiction, EAI.control, EAI.controller, EAI.startDate, EAI.endDate,
-          EAI.membership, EAI.bloc)
+INPUTS = (*LINEAGE, *LICENCE, EAI.providedBy, EAI.jurisdiction, EAI.control, EAI.controller, EAI.startDate,
+          EAI.endDate, EAI.membership, EAI.bloc)
 
 
 def _derived_parse(feed: Feed, report: Report) -> Iterator[Triple]:

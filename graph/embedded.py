@@ -25,7 +25,8 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -199,18 +200,14 @@ class EmbeddedStore(Store):
     # -- Store interface -----------------------------------------------------------------------------------
     def execute(self, sparql: str, *, row_cap: int | None = None) -> QueryResult:
         started = time.perf_counter()
-        try:
+        with self._answering():
             result = self._view().query(sparql, use_default_graph_as_union=True)
             out = _convert(result, row_cap)  # solutions are computed while they are read: errors come here too
-        except SyntaxError as exc:
-            raise StoreError(f"{self.name} could not parse the query: {exc}") from exc
-        except (OSError, RuntimeError) as exc:  # RuntimeError: e.g. a custom function Oxigraph does not know
-            raise StoreError(f"{self.name} failed to answer: {exc}") from exc
         out.elapsed_ms = (time.perf_counter() - started) * 1000
         return out
 
     def values(self, sparql: str) -> list[tuple[str | None, ...]]:
-        try:
+        with self._answering():
             result = self._view().query(sparql, use_default_graph_as_union=True)
             if not isinstance(result, ox.QuerySolutions):
                 raise StoreError(f"{self.name}: values() needs a SELECT query")
@@ -219,9 +216,15 @@ class EmbeddedStore(Store):
             rows = csv.reader(io.StringIO(result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")))
             next(rows)  # the header
             return [tuple(cell or None for cell in row) for row in rows]
+
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        """Oxigraph's query errors as StoreError naming this store."""
+        try:
+            yield
         except SyntaxError as exc:
             raise StoreError(f"{self.name} could not parse the query: {exc}") from exc
-        except (OSError, RuntimeError) as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: e.g. a custom function Oxigraph does not know
             raise StoreError(f"{self.name} failed to answer: {exc}") from exc
 
     def current_graphs(self) -> dict[str, str]:

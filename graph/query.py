@@ -228,9 +228,11 @@ def run_query(
     Raises :class:`QueryRefused` (not allowed, with line/column for syntax errors), :class:`QueryCancelled`
     (time limit, server timeout, cut-off response) or :class:`StoreError`.
     """
-    bound = bind(text, params) if params else text
-    guard(bound)
-    return workers.execute(bound, timeout_s=timeout_s, row_cap=row_cap)
+    if params:
+        text = bind(text, params)  # guards the query and the bound query
+    else:
+        guard(text)
+    return workers.execute(text, timeout_s=timeout_s, row_cap=row_cap)
 
 
 def run_saved(

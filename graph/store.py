@@ -198,7 +198,10 @@ class Store(ABC):
         For bulk readers (the analysis builds graphs of 10^5 nodes) that need no typed terms; backends may
         override it to skip making rdflib terms, which costs more than the query itself at that size.
         """
-        return [tuple(None if term is None else str(term) for term in row) for row in self.execute(sparql).rows]
+        result = self.execute(sparql)
+        if result.kind != "select":
+            raise StoreError(f"{self.name}: values() needs a SELECT query")
+        return [tuple(None if term is None else str(term) or None for term in row) for row in result.rows]
 
     def close(self) -> None:
         """Release the store (file locks, connections). Safe to call twice."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
+from pathlib import Path
 
-from .base import SourceSpec
+from .base import Feed, SourceSpec
 
 #: Modules of ``euaigraph.ingest.sources``, in build order (reference data first, then curated facts, then feeds).
 MODULES: tuple[str, ...] = (
@@ -66,3 +67,19 @@ def get(source_id: str) -> SourceSpec:
 def shipped() -> list[SourceSpec]:
     """The sources ``euaigraph build`` loads from files shipped with the package."""
     return [spec for spec in sources().values() if spec.shipped]
+
+
+def build_jobs(*, feeds: Path | None = None, only: tuple[str, ...] | None = None) -> list[tuple[SourceSpec, Feed]]:
+    """What ``euaigraph build`` ingests: every shipped source from its shipped file, then, given the folder of
+    recorded feeds (``../shared/data``), every source whose recording is in it (``only``: just these source ids).
+
+    Raises FileNotFoundError when ``feeds`` is not a folder.
+    """
+    jobs = [(spec, Feed.from_path(spec.shipped_path())) for spec in shipped()]
+    if feeds is not None:
+        if not Path(feeds).is_dir():
+            raise FileNotFoundError(f"no such folder: {feeds}")
+        jobs += [(spec, Feed.from_path(Path(feeds) / spec.recorded_folder)) for spec in sources().values()
+                 if spec.recorded_folder and (only is None or spec.id in only)
+                 and (Path(feeds) / spec.recorded_folder).exists()]
+    return jobs

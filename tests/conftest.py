@@ -125,12 +125,10 @@ def shipped_home(tmp_path_factory) -> Path:
     from euaigraph.graph.embedded import EmbeddedStore
     from euaigraph.graph.load import ingest_many
     from euaigraph.ingest import registry
-    from euaigraph.ingest.base import Feed
 
     home = tmp_path_factory.mktemp("shipped")
-    jobs = [(spec, Feed.from_path(spec.shipped_path())) for spec in registry.shipped()]
     with EmbeddedStore(home, writable=True) as store:
-        outcomes = ingest_many(store, jobs, all_or_nothing=True)
+        outcomes = ingest_many(store, registry.build_jobs(), all_or_nothing=True)
     failed = [o.message for o in outcomes if not o.ok]
     assert not failed, failed
     return home

@@ -6,9 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from euaigraph.ingest.base import Feed, Report, SourceSpec
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from euaigraph.ingest.base import Feed, Report, SourceSpec
+
+from .recording_server import RecordingServer
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -55,7 +58,5 @@ def write(folder: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def http_server():
     """A real HTTP server on 127.0.0.1 serving recorded responses."""
-    from .recording_server import RecordingServer
-
     with RecordingServer() as server:
         yield server

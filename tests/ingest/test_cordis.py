@@ -12,6 +12,8 @@ from itertools import pairwise
 
 import pytest
 import requests
+from rdflib import Graph, Literal, URIRef
+
 from euaigraph.ingest import cordis_live, cordis_read
 from euaigraph.ingest.aliases import aliases
 from euaigraph.ingest.base import FeedError
@@ -19,7 +21,6 @@ from euaigraph.ingest.safe_parse import UnsafeInput
 from euaigraph.ingest.sources import cordis
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Graph, Literal, URIRef
 
 from .conftest import assert_golden, parse_source
 from .recording_server import Reply
@@ -31,8 +32,6 @@ PARTICIPANTS = """PREFIX eai: <https://w3id.org/euaigraph/ontology#>
 SELECT ?pic ?role ?country WHERE {
   ?project eai:grantNumber ?grant ; eai:participation ?p . ?p eai:role ?role ; eai:participant ?org .
   ?org eai:pic ?pic . OPTIONAL { ?org eai:jurisdiction ?country } }"""
-
-
 
 
 def participants(graph: Graph, grant: str) -> set[tuple[str, str, str | None]]:

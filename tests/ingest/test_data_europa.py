@@ -9,14 +9,15 @@ import json
 import shutil
 
 import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
 from euaigraph.ingest.aliases import aliases
 from euaigraph.ingest.curated import records
 from euaigraph.ingest.safe_parse import UnsafeInput
 from euaigraph.ingest.sources import data_europa
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from .conftest import assert_golden, parse_source
 from .recording_server import Reply
@@ -25,8 +26,6 @@ SPEC = data_europa.SOURCE
 DCAT = data_europa.DCAT
 EXAMPLES = "dcat_ap/releases/3.0.1/html/examples"
 THEME = URIRef("http://publications.europa.eu/resource/authority/data-theme/TECH")
-
-
 
 
 def dataset(key: str) -> URIRef:

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import PROV, RDF, RDFS
+
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.identity import name_key, scoped
 from euaigraph.ingest.sources import ecosystem_graphs
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Literal
-from rdflib.namespace import PROV, RDF, RDFS
 
 from .conftest import assert_golden, parse_source, write
 from .recording_server import Reply
@@ -45,12 +46,10 @@ def csv_rows(shared_data: Path, names: set[str]) -> str:
     return out.getvalue()
 
 
-
 def fixed_mtime(folder: Path) -> Path:
     for path in folder.rglob("*"):
         os.utime(path, (FIXED, FIXED))
     return folder
-
 
 
 @pytest.fixture(scope="module")
@@ -236,9 +235,7 @@ NEW_ORG = """- type: dataset
 
 
 def test_a_new_organisation_file_in_the_same_format(tmp_path):
-    from rdflib.namespace import (
-        XSD,  # imported here: pytest's collection probes module attributes
-    )
+    from rdflib.namespace import XSD  # imported here: pytest's collection probes module attributes
 
     write(tmp_path, {"assets/tilde.yaml": NEW_ORG})
     graph, report = parse_source(SPEC, tmp_path)
@@ -287,11 +284,8 @@ def loaded(shared_data, tmp_path_factory):
     from euaigraph.graph.embedded import EmbeddedStore
     from euaigraph.graph.load import ingest_many
     from euaigraph.ingest import registry
-    from euaigraph.ingest.base import Feed
 
-    jobs = [(spec, Feed.from_path(spec.shipped_path())) for spec in registry.shipped()]
-    jobs += [(registry.get(source), Feed.from_path(shared_data / registry.get(source).recorded_folder))
-             for source in ("ecosystem-graphs", "epoch-ai", "huggingface")]
+    jobs = registry.build_jobs(feeds=shared_data, only=("ecosystem-graphs", "epoch-ai", "huggingface"))
     store = EmbeddedStore(tmp_path_factory.mktemp("three-feeds"), writable=True)
     outcomes = ingest_many(store, jobs, all_or_nothing=True)
     assert all(o.ok for o in outcomes), [o.message for o in outcomes if not o.ok]

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS
+
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.identity import scoped
 from euaigraph.ingest.sources import epoch_ai
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Literal
-from rdflib.namespace import RDF, RDFS
 
 from .conftest import assert_golden, parse_source, write
 from .recording_server import Reply
@@ -43,14 +44,12 @@ def as_csv(header: list[str], rows: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-
 def slice_of(shared_data: Path, folder: Path, picks: dict[str, set[str]]) -> Path:
     for kind, names in picks.items():
         write(folder, {f"{kind}.csv": as_csv(*real_rows(shared_data, kind, names))})
     for path in folder.rglob("*"):
         os.utime(path, (FIXED, FIXED))
     return folder
-
 
 
 @pytest.fixture(scope="module")

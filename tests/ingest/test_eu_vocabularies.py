@@ -8,12 +8,13 @@ import doctest
 import re
 
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
 from euaigraph.ingest.safe_parse import UnsafeInput
 from euaigraph.ingest.sources import eu_vocabularies
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
 
 from .conftest import assert_golden, parse_source
 from .recording_server import Reply
@@ -25,8 +26,6 @@ EU27 = {"AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "D
 EU_MEMBERS = """PREFIX eai: <https://w3id.org/euaigraph/ontology#>
 SELECT ?country ?start ?end WHERE { ?country eai:membership ?m . ?m eai:bloc ?bloc ; eai:memberCountry ?country ;
   eai:startDate ?start ; eai:endDate ?end }"""
-
-
 
 
 def members(graph: Graph) -> dict[str, tuple[str, str]]:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, RDFS
+
 from euaigraph.ingest.base import FeedError, Report
 from euaigraph.ingest.sources import huggingface
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS
 
 from .conftest import GOLDEN, assert_golden, parse_source, write
 from .recording_server import Reply
@@ -39,8 +40,6 @@ def fixed_mtime(folder: Path) -> Path:
     for path in folder.rglob("*"):
         os.utime(path, (FIXED, FIXED))
     return folder
-
-
 
 
 @pytest.fixture(scope="module")

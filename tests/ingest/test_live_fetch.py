@@ -8,14 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.fetch import cached, fetch
 
 from .recording_server import Reply
 
 BODY = b'{"licenseListVersion": "3.27.0", "licenses": []}\n' * 40
-
-
 
 
 def _no_partials(cache: Path) -> bool:

@@ -9,12 +9,13 @@ import shutil
 
 import pytest
 import yaml
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.sources import model_openness_tool as mot
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Literal, URIRef
-from rdflib.compare import isomorphic
 
 from .conftest import assert_golden, parse_source
 from .test_osai_index import FIXED

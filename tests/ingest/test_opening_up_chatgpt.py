@@ -7,13 +7,14 @@ import shutil
 
 import pytest
 import yaml
+from rdflib import Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import SKOS
+
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.sources import osai_index
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Literal
-from rdflib.compare import isomorphic
-from rdflib.namespace import SKOS
 
 from .conftest import assert_golden, parse_source
 from .test_osai_index import FIXED, GRADES

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS
+
 from euaigraph.ingest.base import FeedError
 from euaigraph.ingest.openness import fetch_github
 from euaigraph.ingest.sources import osai_index
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS
 
 from .conftest import assert_golden, parse_source
 

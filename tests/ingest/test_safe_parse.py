@@ -9,17 +9,12 @@ import resource
 import time
 
 import pytest
-from euaigraph.ingest import locate, safe_parse
-from euaigraph.ingest.base import FeedError
-from euaigraph.ingest.safe_parse import (
-    MalformedInput,
-    UnsafeInput,
-    parse_json,
-    parse_rdf,
-    parse_xml,
-)
 from rdflib import URIRef
 from rdflib.namespace import OWL
+
+from euaigraph.ingest import locate, safe_parse
+from euaigraph.ingest.base import FeedError
+from euaigraph.ingest.safe_parse import MalformedInput, UnsafeInput, parse_json, parse_rdf, parse_xml
 
 from .recording_server import Reply
 
@@ -42,8 +37,6 @@ RDF_ROOT = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
             'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="http://example.org/x">'
             '<rdfs:label>{text}</rdfs:label></rdf:Description></rdf:RDF>')
 TTL = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-
-
 
 
 def _max_rss_mb() -> float:

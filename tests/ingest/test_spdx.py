@@ -7,21 +7,20 @@ import doctest
 import json
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF
+
 from euaigraph.ingest.base import Feed, FeedError, Report
 from euaigraph.ingest.safe_parse import MalformedInput
 from euaigraph.ingest.sources import licences, spdx
 from euaigraph.ontology.iri import licence_iri
 from euaigraph.ontology.vocab import EAI
-from rdflib import Literal
-from rdflib.namespace import RDF
 
 from .conftest import assert_golden, parse_source
 from .recording_server import Reply
 
 SPEC, MOF = spdx.SOURCE, spdx.MOF_SOURCE
 SLICE = ("3D-Slicer-1.0", "Apache-2.0", "CC-BY-NC-4.0", "GPL-2.0+")
-
-
 
 
 def test_module_doctests():

@@ -11,6 +11,7 @@ from euaigraph.graph.analysis import bloc_members
 from euaigraph.graph.embedded import EmbeddedStore
 from euaigraph.graph.query import run_saved, with_prefixes
 from euaigraph.graph.saved import catalogue
+from euaigraph.ontology.iri import bloc_iri
 
 QUERIES = catalogue()
 
@@ -61,11 +62,11 @@ def test_licence_class_shares_add_up(shipped_results):
 
 def test_the_outside_bloc_flag_agrees_with_the_lineage_walk(shipped_home):
     """eai:hasAncestorOutsideBloc (derived) names exactly the models a derivedFrom+ walk finds on the shipped graph."""
-    store = EmbeddedStore(shipped_home)
-    walk = """SELECT DISTINCT ?model WHERE {
+    store, eu = EmbeddedStore(shipped_home), f"<{bloc_iri('eu')}>"
+    walk = f"""SELECT DISTINCT ?model WHERE {{
       ?model eai:derivedFrom+ ?ancestor . ?ancestor eai:providedBy ?p . ?p eai:preferredJurisdiction ?c .
-      FILTER NOT EXISTS { ?c eai:inBlocToday <https://w3id.org/euaigraph/id/bloc/eu> } }"""
-    flag = "SELECT ?model WHERE { ?model eai:hasAncestorOutsideBloc <https://w3id.org/euaigraph/id/bloc/eu> }"
+      FILTER NOT EXISTS {{ ?c eai:inBlocToday {eu} }} }}"""
+    flag = f"SELECT ?model WHERE {{ ?model eai:hasAncestorOutsideBloc {eu} }}"
     walked = {row[0] for row in store.execute(with_prefixes(walk)).rows}
     flagged = {row[0] for row in store.execute(with_prefixes(flag)).rows}
     assert len(walked) >= 10  # Llama, Qwen, Falcon, Gemma... have many descendants in the shipped graph
