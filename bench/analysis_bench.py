@@ -1,6 +1,6 @@
 """Timing the networkx analysis (:mod:`euaigraph.graph.analysis`) on a lineage graph of a given number of models.
 
-The graph is loaded into an embedded store through the production path, the reader is copied into memory, then
+The graph is loaded into an embedded store through the production path, the reader is loaded into memory, then
 each step an analyst (or the explorer's dependency page) runs is timed: building the dependency graph from the
 store, the bloc's members, the upstream closure of the deepest model of the largest family, the concentration of
 European models' upstream on every dimension, what-if for the largest family's base model, its provider and the
@@ -70,7 +70,7 @@ def run(folder: Path, manifest: dict, *, workroot: Path, runs: int, say: Callabl
         with EmbeddedStore(home, writable=True) as writer:
             load = ingest(writer, folder)
         with EmbeddedStore(home, memory=True) as store:
-            store.count()  # open the reader (copy into memory) outside the timings
+            store.count()  # open the reader (load into memory) outside the timings
             steps: dict[str, dict] = {}
             steps["dependency_graph(store)"], g = _step(lambda: analysis.dependency_graph(store), runs)
             steps["bloc_members(eu)"], members = _step(lambda: analysis.bloc_members(store, bloc="eu"), runs)

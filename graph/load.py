@@ -96,44 +96,56 @@ def ingest_many(
     """
     say = progress or (lambda _msg: None)
     outcomes: list[Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="euaigraph-stage-") as tmp:
-        workdir = Path(tmp)
-        staged: list[Staged] = []
-        for spec, feed in jobs:
-            say(f"parsing {spec.id} from {feed.path}")
-            try:
-                item = stage(spec, feed, workdir)
-            except _RunFailed as exc:
-                log.warning("%s", exc)
-                outcomes.append(Outcome(exc.run, ok=False, message=str(exc)))
-                continue
-            staged.append(item)
-            outcomes.append(Outcome(item.run, ok=True, message=_summary(item.run)))
-        failed = [o for o in outcomes if not o.ok]
-        if failed and all_or_nothing:
-            staged = []
+    staging = store.staging_dir()
+    if staging is not None:
+        staging.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="euaigraph-stage-", dir=staging) as tmp:
+        try:
+            _stage_and_swap(store, jobs, Path(tmp), outcomes, say, all_or_nothing=all_or_nothing)
+        finally:
+            store.discard_preloads()  # also on an exception, before the staged files go: a load may still read one
+    return outcomes
+
+
+def _stage_and_swap(store: Store, jobs: Sequence[tuple[SourceSpec, Feed]], workdir: Path, outcomes: list[Outcome],
+                    say: Progress, *, all_or_nothing: bool) -> None:
+    staged: list[Staged] = []
+    for spec, feed in jobs:
+        say(f"parsing {spec.id} from {feed.path}")
+        try:
+            item = stage(spec, feed, workdir)
+        except _RunFailed as exc:
+            log.warning("%s", exc)
+            outcomes.append(Outcome(exc.run, ok=False, message=str(exc)))
+            continue
+        staged.append(item)
+        outcomes.append(Outcome(item.run, ok=True, message=_summary(item.run)))
+        store.preload(item)  # the store may load it while the next source is parsed
+    failed = [o for o in outcomes if not o.ok]
+    if failed and all_or_nothing:
+        staged = []
+        for outcome in outcomes:
+            if outcome.ok:
+                outcome.ok, outcome.message = False, "not loaded: another source in the same build failed"
+    if staged:
+        say("deriving closures and preferred values")
+        derived_item = derived.stage(store, staged, workdir)
+        say(f"swapping in {len(staged)} source(s)")
+        try:
+            store.swap([*staged, derived_item])
+        except StoreError as exc:
             for outcome in outcomes:
                 if outcome.ok:
-                    outcome.ok, outcome.message = False, "not loaded: another source in the same build failed"
-        if staged:
-            say("deriving closures and preferred values")
-            derived_item = derived.stage(store, staged, workdir)
-            say(f"swapping in {len(staged)} source(s)")
+                    outcome.ok = False
+                    outcome.run.status, outcome.run.error = "failed", str(exc)
+                    outcome.message = str(exc)
+    store.discard_preloads()  # what no swap made current must be gone before a failure record is published
+    for outcome in outcomes:
+        if not outcome.ok:
             try:
-                store.swap([*staged, derived_item])
-            except StoreError as exc:
-                for outcome in outcomes:
-                    if outcome.ok:
-                        outcome.ok = False
-                        outcome.run.status, outcome.run.error = "failed", str(exc)
-                        outcome.message = str(exc)
-        for outcome in outcomes:
-            if not outcome.ok:
-                try:
-                    store.record_failure(outcome.run)
-                except StoreError as exc:  # a read-only endpoint cannot record anything
-                    log.warning("could not record the failed run of %s: %s", outcome.run.spec.id, exc)
-    return outcomes
+                store.record_failure(outcome.run)
+            except StoreError as exc:  # a read-only endpoint cannot record anything
+                log.warning("could not record the failed run of %s: %s", outcome.run.spec.id, exc)
 
 
 def ingest(store: Store, spec: SourceSpec, feed: Feed, *, progress: Progress | None = None) -> Outcome:

@@ -203,6 +203,18 @@ class Store(ABC):
             raise StoreError(f"{self.name}: values() needs a SELECT query")
         return [tuple(None if term is None else str(term) or None for term in row) for row in result.rows]
 
+    def staging_dir(self) -> Path | None:
+        """Where loads write their staged files (None: the system's temporary folder)."""
+        return None
+
+    def preload(self, item: Staged) -> None:
+        """Start loading a staged run into its own graph, which stays invisible until :meth:`swap` makes it
+        current; a backend may do this in the background while later sources are parsed. The default does
+        nothing and :meth:`swap` loads everything."""
+
+    def discard_preloads(self) -> None:
+        """Wait for and drop preloaded graphs that no swap made current (a load that failed before its swap)."""
+
     def close(self) -> None:
         """Release the store (file locks, connections). Safe to call twice."""
 

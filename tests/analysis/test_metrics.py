@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import networkx as nx
 import pytest
 
 from euaigraph.graph.analysis import concentration, upstream, what_if
+from euaigraph.graph.analysis_metrics import DIMENSIONS, reached_by
 
 
 def graph_a() -> nx.DiGraph:
@@ -120,3 +124,45 @@ def test_what_if_several_nodes_are_removed_uses_the_nearest():
     assert affected[2].as_rows()[0]["path"] == "b > f > v"
     with pytest.raises(KeyError, match="not in the dependency graph"):
         what_if(graph_a(), "nowhere")
+
+
+def random_dependency_graph(seed: int, *, nodes: int = 300, cycle: bool = False) -> nx.DiGraph:
+    """Models derived from earlier models, each with providers and datasets drawn from small pools."""
+    rng = random.Random(seed)
+    g = nx.DiGraph()
+    for i in range(nodes):
+        g.add_node(f"m{i}", kind="model")
+        for parent in rng.sample(range(i), k=min(i, rng.choice((0, 1, 1, 2)))):
+            g.add_edge(f"m{i}", f"m{parent}", relation=rng.choice(("fineTunedFrom", "mergedFrom", "derivedFrom")))
+        if rng.random() < 0.7:
+            g.add_edge(f"m{i}", f"org{rng.randrange(12)}", relation="providedBy")
+        for d in rng.sample(range(20), k=rng.randrange(3)):
+            g.add_edge(f"m{i}", f"data{d}", relation="trainedOn")
+    for org in range(12):  # organisations controlled by others: entities reached through non-model nodes
+        if rng.random() < 0.3:
+            g.add_edge(f"org{org}", f"org{(org + 1) % 12}", relation="controlledBy")
+    if cycle:  # m0 and m1 derived from each other: every model upstream of either is on a cycle's way
+        g.add_edge("m1", "m0", relation="derivedFrom")
+        g.add_edge("m0", "m1", relation="derivedFrom")
+    return g
+
+
+def brute_force_counts(g: nx.DiGraph, relation: str) -> Counter:
+    counts: Counter = Counter()
+    for model in (n for n, k in g.nodes(data="kind") if k == "model"):
+        closure = nx.descendants(g, model) | {model}
+        counts.update({p for u in closure for p in g.successors(u) if g.edges[u, p]["relation"] == relation})
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("cycle", [False, True], ids=["acyclic", "with-a-cycle"])
+def test_concentration_counts_every_entity_upstream_of_each_model(seed, cycle):
+    # The one-pass shortcut (and its fallback when a cycle makes it unsound) against walking each closure.
+    g = random_dependency_graph(seed, cycle=cycle)
+    assert (reached_by(g, "providedBy", list(g)) is None) == cycle
+    for dimension in ("provider", "dataset"):
+        c = concentration(g, dimension=dimension)
+        expected = brute_force_counts(g, DIMENSIONS[dimension])
+        assert {s.entity: s.models for s in c.shares} == dict(expected)
+        assert c.covered <= c.models == 300
