@@ -13,7 +13,8 @@ from pathlib import Path
 from .targets import verdicts
 
 COLUMNS = (("embedded-memory", "embedded, memory"), ("embedded-disk", "embedded, disk"),
-           ("embedded-app", "app path (worker)"), ("remote", "Oxigraph server"))
+           ("embedded-app", "app path (worker)"), ("embedded-served", "served: kept answer"),
+           ("remote", "Oxigraph server"))
 #: Shown without a ratio: a part of the app path, not a way of answering.
 PARTS = (("app-prepare", "of which guard + bind"),)
 _READING = re.compile(r"<!-- reading -->.*?<!-- /reading -->", re.S)

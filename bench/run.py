@@ -91,7 +91,7 @@ def run_size(size: int, args: argparse.Namespace, anchor_ids: dict, workroot: Pa
         disk = None if "disk" in args.skip else EmbeddedStore(home, memory=False)
         with QueryWorkers(StoreRef(home=str(home), memory=True), size=1) as workers:
             workers.execute("ASK {}", timeout_s=600, row_cap=1)  # start the worker outside the timings
-            rows = time_embedded(questions, memory=memory, disk=disk, workers=workers, **timing)
+            rows = time_embedded(questions, memory=memory, disk=disk, workers=workers, home=home, **timing)
         memory.close()
         if disk is not None:
             disk.close()

@@ -8,6 +8,9 @@ Backends (columns of the results):
 - ``embedded-app``: the path the CLI and explorer take, :func:`run_saved` / :func:`run_query` (guard, bind,
   a killable worker holding the in-memory reader, result sent back between processes); ``app-prepare`` is the
   part of it spent before the worker gets the query (prefixes, binding, guarding: rdflib's SPARQL parser);
+- ``embedded-served``: saved questions as analysts get them after ``euaigraph warm``: the app path with the
+  store's kept answers (graph/answers.py), read from disk by a fresh :class:`Answers` each run (as a new explorer
+  process or a CLI call would); the warm-up run computes and keeps the answer;
 - ``remote``: :class:`RemoteStore` over HTTP against ``oxigraph serve`` on 127.0.0.1.
 
 Oxigraph cannot be interrupted in-process, so each question first runs through the app path, whose worker is
@@ -17,7 +20,9 @@ killed at the limit; a question that hits it there is not run directly on the em
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from euaigraph.graph.answers import Answers
 from euaigraph.graph.query import bind, guard, run_query, run_saved, with_prefixes
 from euaigraph.graph.store import QueryCancelled, Store
 from euaigraph.graph.worker import QueryWorkers
@@ -26,7 +31,7 @@ from .backends import RdflibBaseline
 from .queries import Question
 from .timing import Measure, measure
 
-BACKENDS = ("rdflib", "embedded-memory", "embedded-disk", "embedded-app", "remote")
+BACKENDS = ("rdflib", "embedded-memory", "embedded-disk", "embedded-app", "embedded-served", "remote")
 NO_CAP = 10**9
 
 
@@ -45,6 +50,13 @@ def app_runner(workers: QueryWorkers, question: Question, *, limit_s: float) -> 
     if question.saved is not None:
         return lambda: _rows(run_saved(workers, question.saved, timeout_s=limit_s, row_cap=question.row_cap))
     return lambda: _rows(run_query(workers, question.text, timeout_s=limit_s, row_cap=question.row_cap or NO_CAP))
+
+
+def served_runner(workers: QueryWorkers, question: Question, *, home: Path, limit_s: float) -> Callable[[], int]:
+    def served() -> int:
+        return _rows(run_saved(workers, question.saved, timeout_s=limit_s, row_cap=question.row_cap,
+                               answers=Answers.of_home(home)))
+    return served
 
 
 def prepare_runner(question: Question) -> Callable[[], int]:
@@ -66,13 +78,16 @@ def rdflib_runner(baseline: RdflibBaseline, question: Question, *, limit_s: floa
 
 
 def time_embedded(questions: Sequence[Question], *, memory: Store, disk: Store | None, workers: QueryWorkers,
-                  runs: int, limit_s: float, slow_s: float, say: Callable[[str], None]) -> dict[str, dict]:
+                  home: Path, runs: int, limit_s: float, slow_s: float, say: Callable[[str], None]) -> dict[str, dict]:
     """Time every question on the app path and on the readers (``disk=None`` leaves the on-disk reader out)."""
     out: dict[str, dict] = {}
     for question in questions:
         app = measure(app_runner(workers, question, limit_s=limit_s), runs=runs, slow_s=slow_s,
                       errors=(QueryCancelled,), limit_s=limit_s)
         row = {"embedded-app": app.as_dict(), "app-prepare": measure(prepare_runner(question), runs=runs).as_dict()}
+        if question.saved is not None:
+            row["embedded-served"] = measure(served_runner(workers, question, home=home, limit_s=limit_s), runs=runs,
+                                             slow_s=slow_s, errors=(QueryCancelled,), limit_s=limit_s).as_dict()
         for name, store in (("embedded-memory", memory), ("embedded-disk", disk)):
             if store is None:
                 continue
@@ -82,7 +97,8 @@ def time_embedded(questions: Sequence[Question], *, memory: Store, disk: Store |
                 row[name] = measure(store_runner(store, question, limit_s=limit_s), runs=runs, slow_s=slow_s).as_dict()
         out[question.name] = row
         disk_note = f", disk {_fmt(row['embedded-disk'])}" if "embedded-disk" in row else ""
-        say(f"  {question.name}: memory {_fmt(row['embedded-memory'])}{disk_note}, app {_fmt(app.as_dict())}")
+        served = f", served {_fmt(row['embedded-served'])}" if "embedded-served" in row else ""
+        say(f"  {question.name}: memory {_fmt(row['embedded-memory'])}{disk_note}, app {_fmt(app.as_dict())}{served}")
     return out
 
 

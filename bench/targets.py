@@ -49,8 +49,11 @@ def _question_line(size: dict, question: str, limit: float, title: str) -> str:
 
 def _saved_lines(size: dict) -> list[str]:
     lines = []
-    for backend, name in (("embedded-memory", "embedded store, memory"), ("embedded-app", "app path (guard + worker)"),
-                          ("embedded-disk", "embedded store, disk")):
+    for backend, name in (("embedded-memory", "computed by the engine (embedded store, memory)"),
+                          ("embedded-app", "computed through the app path (guard + worker)"),
+                          ("embedded-disk", "computed by the engine (embedded store, disk)"),
+                          ("embedded-served", "served as analysts get them after `euaigraph warm` (kept answer, read "
+                                              "from disk)")):
         values = {q: (r.get(backend) or {}) for q, r in size["questions"].items() if q.startswith("saved/")}
         if not any(values.values()):
             continue  # left out of this run (--skip)

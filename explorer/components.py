@@ -154,7 +154,8 @@ def show_result(result: QueryResult, *, key: str, stem: str, view: str = "table"
     if result.truncated:
         st.warning(f"Truncated: only the first {result.row_cap:,} rows are shown; the query has more. "
                    "Narrow it down or download what is shown.")
-    st.caption(f"{len(result):,} rows in {result.elapsed_ms:,.0f} ms")
+    kept = f" (kept answer for data version {result.data_version})" if result.cached else ""
+    st.caption(f"{len(result):,} rows in {result.elapsed_ms:,.0f} ms{kept}")
     table = frame_of(result)
     if view != "table" and len(result):
         _view(result, table, view=view, x=x, y=y, key=key)

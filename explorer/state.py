@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 from rdflib.term import Node
 
+from euaigraph.graph.answers import Answers
 from euaigraph.graph.config import endpoint
 from euaigraph.graph.embedded import default_home
 from euaigraph.graph.query import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
@@ -120,10 +121,20 @@ class Context:
         return _run_cached(self.label, self.version, text, key, timeout_s, row_cap, self.ref, params)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _answers(ref: StoreRef) -> Answers | None:
+    return ref.answers()
+
+
+# cache_resource, not cache_data: the result is shared, not unpickled afresh for every view (0.45 s for a
+# 10,000-row answer); pages only read it.
+@st.cache_resource(max_entries=512, show_spinner=False)
 def _run_cached(label: str, version: str, text: str, key: tuple, timeout_s: float, row_cap: int,
                 _ref: StoreRef, _params: dict) -> QueryResult:
-    return run_query(_workers(_ref), text, params=_params or None, timeout_s=timeout_s, row_cap=row_cap)
+    # Below this session cache, the store's kept answers (graph/answers.py): shared with the CLI and other
+    # explorer processes, and filled for the saved questions' defaults by `euaigraph warm` after each ingest.
+    return run_query(_workers(_ref), text, params=_params or None, timeout_s=timeout_s, row_cap=row_cap,
+                     answers=_answers(_ref))
 
 
 def context() -> Context:

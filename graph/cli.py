@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -80,19 +81,41 @@ def _print_outcomes(outcomes) -> bool:
     return all(o.ok for o in outcomes)
 
 
+WARM_OPTION = typer.Option("--warm/--no-warm", help="Then answer every saved question for the new data version, so "
+                           "the explorer and `query` serve kept answers (embedded store).")
+
+
 @app.command()
 def build(
     ctx: typer.Context,
     feeds: Annotated[Path | None, typer.Option(help="Also ingest every feed recorded in this folder (e.g. ../shared/data).")] = None,
+    warm_answers: Annotated[bool, WARM_OPTION] = True,
 ) -> None:
     """Build the shipped graph (reference data and curated facts) in one swap; with --feeds, the feeds too."""
     def action(c: Ctx):
         jobs = registry.build_jobs(feeds=feeds)
         with c.open(writable=True) as store:
             outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{m}[/]"), all_or_nothing=feeds is None)
-        if not _print_outcomes(outcomes):
+        ok = _print_outcomes(outcomes)
+        if warm_answers and any(o.ok for o in outcomes):
+            _warm_after_change(c)
+        if not ok:
             raise fail("some sources failed; their previous graphs are unchanged")
     _guarded(ctx, action)
+
+
+def _warm_after_change(c: Ctx) -> None:
+    if c.endpoint_id:
+        return  # an endpoint keeps no answers
+    from .warm import warm
+
+    started = time.perf_counter()
+    done = warm(c.ref())
+    failed = [w for w in done if not w.ok]
+    err.print(f"[dim]answered {len(done) - len(failed)} of {len(done)} saved questions for the new data version in "
+              f"{time.perf_counter() - started:.1f} s[/]")
+    for item in failed:
+        err.print(f"  [yellow]not kept[/] {item.name}: {item.message}", highlight=False)
 
 
 @app.command("ingest")
@@ -101,6 +124,7 @@ def ingest_command(
     source: Annotated[str, typer.Argument(help="Source id (see `euaigraph sources --all`).")],
     file: Annotated[Path | None, typer.Option("--file", help="Read this file or folder instead of fetching.")] = None,
     live: Annotated[bool, typer.Option(help="Fetch the live feed into the cache first.")] = False,
+    warm_answers: Annotated[bool, WARM_OPTION] = True,
 ) -> None:
     """Ingest one source from a file/folder (offline), its shipped file, or the live feed."""
     def action(c: Ctx):
@@ -119,33 +143,12 @@ def ingest_command(
         with c.open(writable=True) as store:
             outcome = ingest(store, spec, feed, progress=lambda m: err.print(f"[dim]{m}[/]"))
         _print_outcomes([outcome])
+        if warm_answers:
+            _warm_after_change(c)
         for item in outcome.run.report.rejected[:20]:
             err.print(f"  rejected {item.where}: {item.reason}", highlight=False)
         for item in outcome.run.report.unresolved[:20]:
             err.print(f"  unresolved {item.kind} {item.name!r} at {item.where}", highlight=False)
-    _guarded(ctx, action)
-
-
-@app.command()
-def sources(
-    ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="List every registered source, loaded or not.")] = False,
-) -> None:
-    """Sources in the store with their last run, counts and freshness."""
-    def action(c: Ctx):
-        with c.open() as store:
-            loaded = {s.source: s for s in store.sources()}
-        table = Table("source", "status", "last run", "retrieved", "version", "triples", "read", "rejected")
-        ids = list(dict.fromkeys([*(registry.source_ids() if all_ else []), *loaded]))
-        for source_id in ids:
-            s = loaded.get(source_id)
-            if s is None:
-                table.add_row(source_id, "not loaded", "", "", "", "", "", "")
-                continue
-            table.add_row(s.source, s.status or "", (s.last_run or "")[:19], (s.retrieved_at or "")[:19],
-                          (s.version or "")[:24], str(s.triples or ""), str(s.records_read or ""),
-                          str(s.records_rejected or ""))
-        console.print(table)
     _guarded(ctx, action)
 
 
@@ -182,7 +185,8 @@ def query(
             return
         saved = find(name)
         with QueryWorkers(c.ref(), size=1) as workers:
-            result = run_saved(workers, saved, _parse_params(param or []), timeout_s=timeout, row_cap=row_cap)
+            result = run_saved(workers, saved, _parse_params(param or []), timeout_s=timeout, row_cap=row_cap,
+                               answers=c.ref().answers())
         if fmt == "csv":
             sys.stdout.write(formats.to_csv(result))
         elif fmt == "safe-csv":

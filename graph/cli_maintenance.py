@@ -1,4 +1,5 @@
-"""``euaigraph`` maintenance commands: export, backup, restore, validate, and the curated-file formatter.
+"""``euaigraph`` maintenance commands: sources, export, backup, restore, validate, warm, and the curated-file
+formatter.
 
 They register on :data:`euaigraph.graph.cli.app`, which imports this module once it is defined.
 """
@@ -10,6 +11,8 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+
+from euaigraph.ingest import registry
 
 from .cli import Ctx, _guarded, app, console, err, fail
 
@@ -118,3 +121,43 @@ def curated_fmt(
     if check and changed:
         raise fail(f"{len(changed)} file(s) not in normal form; `euaigraph curated fmt` rewrites them")
     console.print(f"{len(paths)} file(s) checked, {len(changed)} reformatted", highlight=False)
+
+
+@app.command()
+def warm(
+    ctx: typer.Context,
+    timeout: Annotated[float, typer.Option(help="Time limit per question in seconds.")] = 30.0,
+) -> None:
+    """Answer every saved question (default parameters) for the current data version and keep the answers."""
+    from .warm import warm as warm_answers
+
+    def action(c: Ctx):
+        table = Table("question", "kept", "rows", "seconds", "message")
+        for item in warm_answers(c.ref(), timeout_s=timeout):
+            table.add_row(item.name, "yes" if item.ok else "[red]no[/]", str(item.rows), f"{item.seconds:.2f}",
+                          item.message)
+        console.print(table)
+    _guarded(ctx, action)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="List every registered source, loaded or not.")] = False,
+) -> None:
+    """Sources in the store with their last run, counts and freshness."""
+    def action(c: Ctx):
+        with c.open() as store:
+            loaded = {s.source: s for s in store.sources()}
+        table = Table("source", "status", "last run", "retrieved", "version", "triples", "read", "rejected")
+        ids = list(dict.fromkeys([*(registry.source_ids() if all_ else []), *loaded]))
+        for source_id in ids:
+            s = loaded.get(source_id)
+            if s is None:
+                table.add_row(source_id, "not loaded", "", "", "", "", "", "")
+                continue
+            table.add_row(s.source, s.status or "", (s.last_run or "")[:19], (s.retrieved_at or "")[:19],
+                          (s.version or "")[:24], str(s.triples or ""), str(s.records_read or ""),
+                          str(s.records_rejected or ""))
+        console.print(table)
+    _guarded(ctx, action)

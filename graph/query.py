@@ -29,6 +29,7 @@ from rdflib.term import Node, Variable
 
 from euaigraph.ontology.namespaces import GRAPH, sparql_prefix_block
 
+from .answers import Answers
 from .saved import SavedQuery
 from .store import QueryResult
 from .terms import UnsafeIriError, nt_term
@@ -222,8 +223,9 @@ def run_query(
     params: Mapping[str, Node] | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     row_cap: int = DEFAULT_ROW_CAP,
+    answers: Answers | None = None,
 ) -> QueryResult:
-    """Guard, bind and run a query in a worker.
+    """Guard, bind and run a query in a worker; with ``answers``, serve and keep answers per data version.
 
     Raises :class:`QueryRefused` (not allowed, with line/column for syntax errors), :class:`QueryCancelled`
     (time limit, server timeout, cut-off response) or :class:`StoreError`.
@@ -232,7 +234,14 @@ def run_query(
         text = bind(text, params)  # guards the query and the bound query
     else:
         guard(text)
-    return workers.execute(text, timeout_s=timeout_s, row_cap=row_cap)
+    if answers is not None:
+        kept = answers.find(answers.current_version(), text, row_cap)
+        if kept is not None:
+            return kept
+    result = workers.execute(text, timeout_s=timeout_s, row_cap=row_cap)
+    if answers is not None:
+        answers.keep(text, row_cap, result)
+    return result
 
 
 def run_saved(
@@ -242,7 +251,8 @@ def run_saved(
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     row_cap: int = DEFAULT_ROW_CAP,
+    answers: Answers | None = None,
 ) -> QueryResult:
     """Run a saved question with parameter values (strings or ids; converted to typed terms)."""
     return run_query(workers, with_prefixes(saved.body), params=saved.terms(dict(values or {})),
-                     timeout_s=timeout_s, row_cap=row_cap)
+                     timeout_s=timeout_s, row_cap=row_cap, answers=answers)

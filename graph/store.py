@@ -61,6 +61,10 @@ class QueryResult:
     truncated: bool = False
     row_cap: int | None = None
     elapsed_ms: float = 0.0
+    #: The data version the answer was computed on, where the backend knows it exactly (the embedded store).
+    data_version: str | None = None
+    #: True when the answer was kept from an earlier run on the same data version (see graph/answers.py).
+    cached: bool = False
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)

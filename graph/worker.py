@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .answers import Answers
 from .config import Endpoint
 from .store import QueryCancelled, QueryResult, Store, StoreError
 
@@ -46,6 +47,14 @@ class StoreRef:
     @property
     def label(self) -> str:
         return f"endpoint {self.endpoint.id}" if self.endpoint else f"embedded store at {self.home or 'default'}"
+
+    def answers(self) -> Answers | None:
+        """The kept answers of an embedded store (None for an endpoint: its data version is not exact)."""
+        if self.endpoint is not None:
+            return None
+        from .embedded import default_home
+
+        return Answers.of_home(Path(self.home) if self.home else default_home())
 
 
 def _limit_memory() -> None:

@@ -52,7 +52,7 @@ def command_paths() -> list[list[str]]:
 def test_every_documented_command_exists():
     names = {" ".join(p) for p in command_paths()}
     assert {"build", "ingest", "sources", "query", "export", "validate", "backup", "restore", "explore",
-            "curated fmt"} <= names
+            "curated fmt", "warm"} <= names
 
 
 @pytest.mark.parametrize("path", [[]] + command_paths(), ids=lambda p: " ".join(p) or "euaigraph")
@@ -171,6 +171,37 @@ def test_query_file_with_a_parameter(built, rq):
     capped = run("--store", str(built), "query", str(rq), "--row-cap", "1")
     assert capped.exit_code == 0 and "Organisations seated in a country" in capped.stdout
     assert "truncated" in capped.output
+
+
+def test_build_keeps_an_answer_for_every_saved_question_and_query_serves_it(built):
+    from euaigraph.graph.answers import Answers
+    from euaigraph.graph.query import DEFAULT_ROW_CAP, bind, with_prefixes
+    from euaigraph.graph.saved import catalogue
+
+    answers = Answers.of_home(built)
+    version = answers.current_version()
+    for name, saved in catalogue().items():  # with its defaults bound, as `query` and the explorer ask it
+        params = saved.terms({})
+        text = bind(with_prefixes(saved.body), params) if params else with_prefixes(saved.body)
+        assert answers.find(version, text, DEFAULT_ROW_CAP) is not None, f"build kept no answer for {name}"
+    computed = run("--store", str(built), "query", "languages/language-coverage", "--format", "csv")
+    assert computed.exit_code == 0 and computed.stdout.count("\n") == 25  # a header and the 24 languages
+    for path in (built / "answers" / version).glob("*.json"):  # served, not recomputed: a changed file shows
+        path.write_text(path.read_text().replace('"ga"', '"xx"'))
+    served = run("--store", str(built), "query", "languages/language-coverage", "--format", "csv")
+    assert served.stdout == computed.stdout.replace(",ga,", ",xx,")
+
+
+def test_no_warm_keeps_no_answers_and_warm_fills_them(tmp_path):
+    from euaigraph.graph.saved import catalogue
+
+    store = tmp_path / "store"
+    assert run("--store", str(store), "build", "--no-warm").exit_code == 0
+    assert not list(store.glob("answers/*/*.json"))
+    result = run("--store", str(store), "warm")
+    assert result.exit_code == 0, result.output
+    assert "licences/inherited-licence" in result.output and " no " not in result.output
+    assert len(list(store.glob("answers/*/*.json"))) == len(catalogue())
 
 
 def test_export_both_formats(built, tmp_path):

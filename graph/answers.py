@@ -1,0 +1,190 @@
+"""Answers to analyst queries, kept per data version (DESIGN §10: the graph changes only at ingest).
+
+A query asked again with the same text (parameters bound in) and row cap, on the same data version, gets the
+answer written the first time, from ``<home>/answers/<version>/<key>.json`` of an embedded store. ``euaigraph
+warm`` (run after every build and ingest) asks every saved question with its default parameters, so even the
+first view after an ingest is served from here. Cached only: complete answers (a cancelled or failed query raises
+and leaves nothing) computed on a known snapshot - the version is the one the worker answered from, so an answer
+computed while a new snapshot was published is filed under the version it describes.
+
+Files are JSON (never pickle: a file planted in the store folder must not be able to run code). A file that cannot
+be read is a miss and is removed. Versions other than the newest are removed when an answer for a newer one is
+kept, so the folder holds one version's answers.
+
+>>> import tempfile
+>>> from rdflib import Literal, URIRef
+>>> answers = Answers(Path(tempfile.mkdtemp()))
+>>> result = QueryResult(kind="select", variables=["m", "n"], rows=[(URIRef("https://e.org/m"), Literal(7))],
+...                      data_version="v1")
+>>> answers.keep("SELECT ...", 10, result)
+>>> hit = answers.find("v1", "SELECT ...", 10)
+>>> hit.rows == result.rows, hit.cached, answers.find("v2", "SELECT ...", 10)
+(True, True, None)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from . import snapshots
+from .store import QueryResult
+
+log = logging.getLogger(__name__)
+
+
+class Answers:
+    """Kept answers of one embedded store (``folder`` = ``<home>/answers``), with a small in-memory tier."""
+
+    def __init__(self, folder: Path, *, snapshots_folder: Path | None = None, memory_items: int = 64):
+        self.folder = Path(folder)
+        self.snapshots_folder = snapshots_folder
+        self._memory: OrderedDict[tuple[str, str], QueryResult] = OrderedDict()
+        self._memory_items = memory_items
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of_home(cls, home: Path) -> Answers:
+        """The answers kept beside the embedded store at ``home``."""
+        return cls(Path(home) / "answers", snapshots_folder=Path(home) / "snapshots")
+
+    def current_version(self) -> str | None:
+        """The data version of the newest published snapshot (what a query would read now)."""
+        return snapshots.published_version(self.snapshots_folder) if self.snapshots_folder else None
+
+    @staticmethod
+    def key(text: str, row_cap: int | None) -> str:
+        return hashlib.sha256(f"{row_cap}\n{text}".encode()).hexdigest()[:32]
+
+    def find(self, version: str | None, text: str, row_cap: int | None) -> QueryResult | None:
+        """The kept answer for this query on ``version``, or None."""
+        if not version:
+            return None
+        key = (version, self.key(text, row_cap))
+        with self._lock:
+            if key in self._memory:
+                self._memory.move_to_end(key)
+                return self._memory[key]
+        path = self.folder / version / f"{key[1]}.json"
+        try:
+            result = _decode(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("kept answer %s is unreadable (%s); it will be computed again", path, exc)
+            path.unlink(missing_ok=True)
+            return None
+        self._remember(key, result)
+        return result
+
+    def keep(self, text: str, row_cap: int | None, result: QueryResult) -> None:
+        """File a complete answer under the data version it was computed on (nothing without one)."""
+        version = result.data_version
+        if not version or result.cached:
+            return
+        key = (version, self.key(text, row_cap))
+        self._remember(key, _as_cached(result))
+        folder = self.folder / version
+        path = folder / f"{key[1]}.json"
+        partial = folder / f".{key[1]}.{os.getpid()}.{threading.get_ident()}.partial"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")),
+                               encoding="utf-8")
+            os.replace(partial, path)  # whole or absent, even with several processes writing the same answer
+            for other in self.folder.iterdir():
+                if other.is_dir() and other.name not in (version, self.current_version()):
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError as exc:  # keeping is a saving, never a failure of the query (full disk, read-only folder)
+            log.warning("could not keep the answer in %s: %s", folder, exc)
+            partial.unlink(missing_ok=True)
+
+    def _remember(self, key: tuple[str, str], result: QueryResult) -> None:
+        with self._lock:
+            self._memory[key] = result
+            while len(self._memory) > self._memory_items:
+                self._memory.popitem(last=False)
+
+
+def _as_cached(result: QueryResult) -> QueryResult:
+    return QueryResult(kind=result.kind, variables=list(result.variables), rows=list(result.rows),
+                       boolean=result.boolean, triples=list(result.triples), truncated=result.truncated,
+                       row_cap=result.row_cap, elapsed_ms=result.elapsed_ms, data_version=result.data_version,
+                       cached=True)
+
+
+# -- JSON --------------------------------------------------------------------------------------------------------
+# Each distinct term is written once, in a table, and rows are lists of indexes into it (-1: unbound): making
+# rdflib terms is most of the cost of reading an answer back, and answers repeat terms (countries, licences,
+# classes) across their rows. A 10,000-row answer of 11 columns reads back in about a third of the time.
+_FORMAT = 2
+
+
+class _Table:
+    def __init__(self) -> None:
+        self.index: dict[Node, int] = {}
+        self.terms: list[list] = []
+
+    def __call__(self, term: Node | None) -> int:
+        if term is None:
+            return -1
+        found = self.index.get(term)
+        if found is None:
+            found = self.index[term] = len(self.terms)
+            self.terms.append(_term(term))
+        return found
+
+
+def _term(term: Node) -> list:
+    if isinstance(term, URIRef):
+        return ["u", str(term)]
+    if isinstance(term, BNode):
+        return ["b", str(term)]
+    if isinstance(term, Literal):
+        return ["l", str(term), term.language, None if term.datatype is None else str(term.datatype)]
+    raise TypeError(f"cannot keep {term!r} in an answer")
+
+
+def _node(value: list) -> Node:
+    kind = value[0]
+    if kind == "u":
+        return URIRef(value[1])
+    if kind == "b":
+        return BNode(value[1])
+    if kind == "l":
+        return Literal(value[1], lang=value[2], datatype=None if value[3] is None else URIRef(value[3]))
+    raise ValueError(f"unknown term kind {kind!r}")
+
+
+def _encode(result: QueryResult) -> dict:
+    table = _Table()
+    rows = [[table(t) for t in row] for row in result.rows]
+    triples = [[table(t) for t in triple] for triple in result.triples]
+    return {"format": _FORMAT, "kind": result.kind, "variables": result.variables, "boolean": result.boolean,
+            "terms": table.terms, "rows": rows, "triples": triples, "truncated": result.truncated,
+            "row_cap": result.row_cap, "elapsed_ms": result.elapsed_ms, "data_version": result.data_version}
+
+
+def _decode(data: dict) -> QueryResult:
+    if data.get("format") != _FORMAT:
+        raise ValueError(f"answer format {data.get('format')!r}, expected {_FORMAT}")
+    terms: list[Node | None] = [_node(value) for value in data["terms"]]
+    terms.append(None)  # index -1
+    pick = terms.__getitem__
+    return QueryResult(kind=data["kind"], variables=list(data["variables"]), boolean=data["boolean"],
+                       rows=[tuple(map(pick, row)) for row in data["rows"]],
+                       triples=[tuple(map(pick, triple)) for triple in data["triples"]],
+                       truncated=data["truncated"], row_cap=data["row_cap"], elapsed_ms=data["elapsed_ms"],
+                       data_version=data["data_version"], cached=True)
+
+
+__all__ = ["Answers"]
