@@ -98,6 +98,9 @@ class Answers:
         partial = folder / f".{key[1]}.{os.getpid()}.{threading.get_ident()}.partial"
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            if _bytes(folder) > answers_limit():
+                log.info("kept answers in %s reached the limit (EUAIGRAPH_ANSWERS_MB); not keeping more", folder)
+                return
             partial.write_text(json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")),
                                encoding="utf-8")
             os.replace(partial, path)  # whole or absent, even with several processes writing the same answer
@@ -113,6 +116,16 @@ class Answers:
             self._memory[key] = result
             while len(self._memory) > self._memory_items:
                 self._memory.popitem(last=False)
+
+
+def answers_limit() -> int:
+    """Bytes of answers kept per data version (``EUAIGRAPH_ANSWERS_MB``, default 512): analysts' own queries are
+    kept too, and a stream of distinct ones must not fill the disk."""
+    return int(float(os.environ.get("EUAIGRAPH_ANSWERS_MB", "512")) * 1024 * 1024)
+
+
+def _bytes(folder: Path) -> int:
+    return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
 
 
 def _as_cached(result: QueryResult) -> QueryResult:

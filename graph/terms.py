@@ -58,10 +58,10 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | None) -> Node | None:
+    if type(term) is ox.NamedNode:  # most terms are IRIs: one type check (pyoxigraph's classes are final)
+        return URIRef(term.value)
     if term is None or isinstance(term, ox.DefaultGraph):
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):

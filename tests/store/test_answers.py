@@ -126,3 +126,15 @@ def test_an_endpoint_keeps_no_answers(oxigraph_server):
     assert ref.answers() is None
     with pytest.raises(StoreError, match="keeps no answers"):
         warm(ref)
+
+
+def test_answers_stop_being_kept_at_the_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("EUAIGRAPH_ANSWERS_MB", str(3000 / 1024 / 1024))  # about 3 kB
+    answers = Answers(tmp_path / "answers")
+    big = QueryResult(kind="select", variables=["x"], rows=[(Literal("x" * 500),)], data_version="v1")
+    for n in range(20):
+        answers.keep(f"query {n}", 10, big)
+    kept = list((tmp_path / "answers" / "v1").glob("*.json"))
+    assert 3 <= len(kept) < 20
+    assert Answers(tmp_path / "answers").find("v1", "query 19", 10) is None  # not on disk
+    assert answers.find("v1", "query 19", 10) is not None  # still served from this process's memory
