@@ -176,16 +176,17 @@ class _Table:
         return found
 
     def _text(self, at: int, term: Node) -> str:
+        # str(term) first: rdflib terms define __radd__, so "<" + term would make a new term, not a string
         if isinstance(term, URIRef):
-            return "<" + term
+            return "<" + str(term)
         if isinstance(term, BNode):
-            return "_" + term
+            return "_" + str(term)
         if isinstance(term, Literal):
             if term.language:
                 self.langs.append((at, term.language))
             elif term.datatype is not None:
                 self.datatypes.append((at, str(term.datatype)))
-            return '"' + term
+            return '"' + str(term)
         raise TypeError(f"cannot keep {term!r} in an answer")
 
 

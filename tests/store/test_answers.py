@@ -25,7 +25,7 @@ LABELS = ("SELECT ?m ?l WHERE { ?m a <https://w3id.org/euaigraph/ontology#AIMode
           "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?m")
 
 
-def test_every_kind_of_term_and_result_comes_back_as_it_was_kept(tmp_path):
+def test_every_kind_of_term_and_result_comes_back_as_it_was_kept(tmp_path, caplog):
     answers = Answers(tmp_path / "answers")
     rows = [(URIRef("https://e.org/a"), Literal("Poro", lang="fi"), Literal("7.24e9", datatype=XSD.double)),
             (BNode("b1"), Literal('quote " and \n newline'), None),
@@ -48,6 +48,7 @@ def test_every_kind_of_term_and_result_comes_back_as_it_was_kept(tmp_path):
                                                        result.triples, result.truncated, result.row_cap,
                                                        result.elapsed_ms)
         assert [[type(t) for t in row] for row in served.rows] == [[type(t) for t in row] for row in result.rows]
+    assert not caplog.records, [r.getMessage() for r in caplog.records]  # e.g. rdflib's warning on a bad IRI
     assert fresh.find("v1", "select", 4) is None, "a different row cap is a different answer"
     assert fresh.find("v2", "select", 3) is None, "a different data version is a different answer"
     assert fresh.find(None, "select", 3) is None
