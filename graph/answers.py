@@ -24,6 +24,7 @@ kept, so the folder holds one version's answers.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
@@ -101,19 +102,23 @@ class Answers:
         path = folder / f"{key[1]}.json"
         partial = folder / f".{key[1]}.{os.getpid()}.{threading.get_ident()}.partial"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.is_dir():
+                folder.mkdir(parents=True, exist_ok=True)
+                self._drop_other_versions(keep={version, self.current_version()})
             if _bytes(folder) > answers_limit():
                 log.info("kept answers in %s reached the limit (EUAIGRAPH_ANSWERS_MB); not keeping more", folder)
                 return
             partial.write_text(json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")),
                                encoding="utf-8")
             os.replace(partial, path)  # whole or absent, even with several processes writing the same answer
-            for other in self.folder.iterdir():
-                if other.is_dir() and other.name not in (version, self.current_version()):
-                    shutil.rmtree(other, ignore_errors=True)
         except OSError as exc:  # keeping is a saving, never a failure of the query (full disk, read-only folder)
             log.warning("could not keep the answer in %s: %s", folder, exc)
             partial.unlink(missing_ok=True)
+
+    def _drop_other_versions(self, *, keep: set[str | None]) -> None:
+        for other in self.folder.iterdir():
+            if other.is_dir() and other.name not in keep:
+                shutil.rmtree(other, ignore_errors=True)
 
     def _remember(self, key: tuple[str, str], result: QueryResult) -> None:
         with self._lock:
@@ -144,10 +149,8 @@ def _bytes(folder: Path) -> int:
 
 
 def _as_cached(result: QueryResult) -> QueryResult:
-    return QueryResult(kind=result.kind, variables=list(result.variables), rows=list(result.rows),
-                       boolean=result.boolean, triples=list(result.triples), truncated=result.truncated,
-                       row_cap=result.row_cap, elapsed_ms=result.elapsed_ms, data_version=result.data_version,
-                       cached=True)
+    # its own row lists: the caller gets ``result`` itself and may change it
+    return dataclasses.replace(result, rows=list(result.rows), triples=list(result.triples), cached=True)
 
 
 # -- JSON --------------------------------------------------------------------------------------------------------

@@ -190,8 +190,7 @@ class EmbeddedStore(Store):
             result = self._view().query(sparql, use_default_graph_as_union=True)
             out = _convert(result, row_cap)  # solutions are computed while they are read: errors come here too
         out.elapsed_ms = (time.perf_counter() - started) * 1000
-        name = self._reader_name  # the snapshot this answer was read from
-        out.data_version = name.split("-", 1)[1] if name and "-" in name else None
+        out.data_version = snapshots.version_of(self._reader_name)  # the snapshot this answer was read from
         return out
 
     def values(self, sparql: str) -> list[tuple[str | None, ...]]:

@@ -22,7 +22,6 @@ import hashlib
 import logging
 import mmap
 import os
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -60,22 +59,22 @@ def has_blank_nodes(path: Path) -> bool:
 
 
 def keep(folder: Path, graph_iri: str, staged: Path) -> bool:
-    """Move (or copy, across file systems) a bulk-loaded staged file into ``folder``; False if it is not kept."""
+    """Move a bulk-loaded staged file into ``folder`` (one rename: loads stage beside it, so the file is whole or
+    absent); False if it is not kept. Never raises: it runs after the swap committed, and a graph without a file
+    is only copied from the snapshot by readers."""
     if has_blank_nodes(staged):
         return False
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / file_name(graph_iri)
-    partial = folder / f".{target.name}.partial"
     try:
-        os.replace(staged, target)
-    except OSError:  # another file system: copy, then rename, so the file is whole or absent
-        shutil.copyfile(staged, partial)
-        os.replace(partial, target)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, folder / file_name(graph_iri))
+    except OSError as exc:
+        log.warning("could not keep %s for %s (%s); readers will copy it from the snapshot", staged, graph_iri, exc)
+        return False
     return True
 
 
 def prune(folder: Path, current: set[str]) -> None:
-    """Remove the files of graphs that are no longer current (and partial copies)."""
+    """Remove the files of graphs that are no longer current."""
     if not folder.is_dir():
         return
     wanted = {file_name(g) for g in current}

@@ -32,10 +32,18 @@ def current(folder: Path) -> str | None:
         return None
 
 
+def version_of(name: str | None) -> str | None:
+    """The data version a snapshot name holds (``<n>-<version>``).
+
+    >>> version_of("000002-v2"), version_of(None)
+    ('v2', None)
+    """
+    return name.split("-", 1)[1] if name and "-" in name else None
+
+
 def published_version(folder: Path) -> str | None:
     """The data version of the newest snapshot."""
-    name = current(folder)
-    return name.split("-", 1)[1] if name and "-" in name else None
+    return version_of(current(folder))
 
 
 def publish(db: ox.Store, folder: Path, *, version: str) -> str:
@@ -59,4 +67,4 @@ def publish(db: ox.Store, folder: Path, *, version: str) -> str:
     return name
 
 
-__all__ = ["KEEP", "current", "publish", "published_version"]
+__all__ = ["KEEP", "current", "publish", "published_version", "version_of"]

@@ -40,9 +40,14 @@ class StoreRef:
             from .remote import RemoteStore
 
             return RemoteStore(self.endpoint)
-        from .embedded import EmbeddedStore, default_home
+        from .embedded import EmbeddedStore
 
-        return EmbeddedStore(Path(self.home) if self.home else default_home(), writable=writable, memory=self.memory)
+        return EmbeddedStore(self._home(), writable=writable, memory=self.memory)
+
+    def _home(self) -> Path:
+        from .embedded import default_home
+
+        return Path(self.home) if self.home else default_home()
 
     @property
     def label(self) -> str:
@@ -50,11 +55,7 @@ class StoreRef:
 
     def answers(self) -> Answers | None:
         """The kept answers of an embedded store (None for an endpoint: its data version is not exact)."""
-        if self.endpoint is not None:
-            return None
-        from .embedded import default_home
-
-        return Answers.of_home(Path(self.home) if self.home else default_home())
+        return None if self.endpoint is not None else Answers.of_home(self._home())
 
 
 def _limit_memory() -> None:
