@@ -49,6 +49,21 @@ class Child:
         self.process.wait(30)
         assert self.process.returncode == -signal.SIGKILL
 
+    def kill_unless_done(self) -> bool:
+        """SIGKILL the child unless it already ended; True when the kill ended it. The child may end on its own
+        between any check and the signal, so the exit code decides, not a prior poll."""
+        if self.process.poll() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:  # reaped in between: it ended on its own
+                pass
+        self.process.wait(30)
+        if self.process.returncode == -signal.SIGKILL:
+            return True
+        out, err = self.process.communicate()
+        assert self.process.returncode == 0, err.decode()[-3000:]
+        return False
+
     def finish(self, timeout: float = 300) -> str:
         out, err = self.process.communicate(timeout=timeout)
         assert self.process.returncode == 0, err.decode()[-3000:]
