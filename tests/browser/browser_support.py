@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "explorer" / "app.py"
@@ -115,14 +116,50 @@ def network_frame(page, title: str = "Network of the selected nodes", *, settled
     return locator
 
 
-def node_on_screen(page, find: str = "nodes.getIds()[0]", title: str = "Network of the selected nodes") -> dict:
-    """Where a node of the drawn network is on the page: ``{id, label, x, y}`` (``find`` is JS picking an id)."""
+def node_on_screen(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> dict:
+    """Where to point at a node of the drawn network: ``{id, label, x, y}`` on the page, for the first node that
+    ``pick`` (JS, id -> bool) accepts and that has a point of its own. vis-network hovers and clicks the last
+    node whose box (label included) holds the pointer, and a settled layout can still put a neighbour's label
+    over a node's centre; so the point is one no other node's box covers (the centre when it is free)."""
     element = page.locator(f"iframe[title='{title}']")
     element.scroll_into_view_if_needed()
     spot = element.element_handle().content_frame().evaluate(f"""() => {{
-        const id = {find};
-        const at = network.canvasToDOM(network.getPositions([id])[id]);
-        return {{id, label: nodes.get(id).label, x: at.x, y: at.y}};
+        const pick = {pick};
+        const ids = nodes.getIds();
+        const boxes = Object.fromEntries(ids.map(i => [i, network.getBoundingBox(i)]));
+        const inside = (p, b) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
+        for (const id of ids.filter(pick)) {{
+            const centre = network.getPositions([id])[id];
+            const reach = (nodes.get(id).size || 10) * 0.7;
+            const points = [centre];
+            for (let dx = -reach; dx <= reach; dx += reach / 4)
+                for (let dy = -reach; dy <= reach; dy += reach / 4) points.push({{x: centre.x + dx, y: centre.y + dy}});
+            const free = points.find(p => ids.every(i => i === id || !inside(p, boxes[i])));
+            if (free) {{
+                const at = network.canvasToDOM(free);
+                return {{id, label: nodes.get(id).label, x: at.x, y: at.y}};
+            }}
+        }}
+        return null;
     }}""")
+    assert spot, f"every node that {pick} accepts lies under another node's label"
     box = element.bounding_box()
     return {**spot, "x": box["x"] + spot["x"], "y": box["y"] + spot["y"]}
+
+
+def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 3) -> tuple[dict, str]:
+    """Hover a node that ``pick`` accepts until vis-network shows its tooltip: ``(spot, tooltip text)``. A user
+    whose pointer lands while the page still shifts moves it again, and so does this (from outside the node,
+    in steps, so the canvas sees the pointer arrive)."""
+    tooltip = frame.locator(".vis-tooltip")
+    for attempt in range(1, attempts + 1):
+        spot = node_on_screen(page, pick)
+        page.mouse.move(1, 1)
+        page.mouse.move(spot["x"], spot["y"], steps=4)
+        try:
+            tooltip.wait_for(state="visible", timeout=10_000)
+            return spot, tooltip.inner_text()
+        except PlaywrightTimeout as error:  # hover again; the last failure names the spot
+            if attempt == attempts:
+                raise AssertionError(f"no tooltip after hovering {spot} {attempts} times") from error
+    raise AssertionError("unreachable")
