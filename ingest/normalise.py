@@ -96,7 +96,9 @@ def resolve_licence(text: str | None) -> LicenceResolution:
         return LicenceResolution("resolved", (aliases[key],), "alias")
     try:
         expression = _licensing().parse(str(text), validate=True, strict=True)
-    except (ExpressionError, AssertionError):  # boolean.py asserts on some malformed text, e.g. "(OR 0"
+    except (ExpressionError, AssertionError, IndexError):
+        # boolean.py, under license-expression, asserts on some malformed text ("(OR 0") and indexes past its stack
+        # on empty groups ("()", "() OR MIT"): all of them are text that is not a licence expression.
         return LicenceResolution("unknown")
     if expression is None:
         return LicenceResolution("not-stated")

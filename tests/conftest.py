@@ -17,9 +17,16 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# In CI the property tests draw the same examples on every run, so that a gate fails only for a change; elsewhere
+# they draw new ones each run and keep what failed in .hypothesis/ (found inputs become @example lines).
+settings.register_profile("ci", derandomize=True, database=None)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 def shared_data_dir() -> Path:

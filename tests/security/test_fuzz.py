@@ -45,6 +45,8 @@ def test_fold_never_raises_and_is_normal_form(text):
 @given(st.one_of(st.none(), texts))
 @example("Apache-2.0 OR (MIT AND")
 @example("(OR 0")
+@example("()")
+@example("() OR MIT")
 @example("GPL-2.0+ WITH Classpath-exception-2.0")
 def test_resolve_licence_never_raises(text):
     """Input: any text or None. Expected: a resolution with a known status; ids exactly when resolved, each an id
