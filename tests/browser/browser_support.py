@@ -158,8 +158,9 @@ def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 3) -> tuple[dic
         page.mouse.move(spot["x"], spot["y"], steps=4)
         try:
             tooltip.wait_for(state="visible", timeout=10_000)
-            return spot, tooltip.inner_text()
         except PlaywrightTimeout as error:  # hover again; the last failure names the spot
             if attempt == attempts:
                 raise AssertionError(f"no tooltip after hovering {spot} {attempts} times") from error
-    raise AssertionError("unreachable")
+        else:
+            break
+    return spot, tooltip.inner_text()

@@ -45,22 +45,18 @@ class Child:
         raise AssertionError(f"child did not reach {text!r} within {timeout} s")
 
     def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(30)
-        assert self.process.returncode == -signal.SIGKILL
+        """SIGKILL the child, which must still be running (it waits at a pause point)."""
+        assert self.kill_unless_done(), "the child ended before it could be killed"
 
     def kill_unless_done(self) -> bool:
         """SIGKILL the child unless it already ended; True when the kill ended it. The child may end on its own
         between any check and the signal, so the exit code decides, not a prior poll."""
-        if self.process.poll() is None:
-            try:
-                os.kill(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:  # reaped in between: it ended on its own
-                pass
+        if self.process.poll() is None:  # not reaped yet: even if it has just exited, the signal finds the zombie
+            os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(30)
         if self.process.returncode == -signal.SIGKILL:
             return True
-        out, err = self.process.communicate()
+        _, err = self.process.communicate()
         assert self.process.returncode == 0, err.decode()[-3000:]
         return False
 
