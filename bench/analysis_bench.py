@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from euaigraph.graph.embedded import EmbeddedStore
+from euaigraph.graph.store.embedded import EmbeddedStore
 
 from .loads import ingest
 from .timing import Measure, measure

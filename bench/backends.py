@@ -3,7 +3,7 @@
 - :class:`RdflibBaseline`: an rdflib ``Dataset`` in memory with a union default graph, queried with rdflib's own
   SPARQL engine: the baseline every figure is compared with.
 - :class:`OxigraphServer`: a real ``oxigraph serve`` on 127.0.0.1 with its own data folder, started and stopped
-  by the runner, reached through :class:`euaigraph.graph.remote.RemoteStore`.
+  by the runner, reached through :class:`euaigraph.graph.store.remote.RemoteStore`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import requests
 from rdflib import Dataset, URIRef
 
-from euaigraph.graph.config import Endpoint
+from euaigraph.graph.store.config import Endpoint
 
 from .timing import deadline
 

@@ -17,7 +17,7 @@ from typing import TextIO
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from euaigraph.graph.terms import nt_line
+from euaigraph.graph.store.terms import nt_line
 from euaigraph.ingest.emit import boolean, cited_claim, date_literal, decimal, double, source_record
 from euaigraph.ingest.sources.curated import FACILITY_CLASS, RELATIONS as CURATED_RELATIONS
 from euaigraph.ingest.sources.huggingface import HUB, RELATIONS as HF_RELATIONS

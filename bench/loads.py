@@ -1,6 +1,6 @@
 """Loading a generated graph into each backend, timed.
 
-The embedded and remote stores load through the production path (:func:`euaigraph.graph.load.ingest_many`), whose
+The embedded and remote stores load through the production path (:func:`euaigraph.graph.load.pipeline.ingest_many`), whose
 progress messages split the time into parsing/staging, deriving and swapping (bulk load, pointer switch,
 snapshot). rdflib parses the same files into the same graph IRIs, then the derived and meta graphs the embedded
 store computed, so every backend answers over the same quads.
@@ -14,11 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
-from euaigraph.graph.remote import RemoteStore
-from euaigraph.graph.store import Store
-from euaigraph.graph.terms import nt_line
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.graph.store.remote import RemoteStore
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.store.terms import nt_line
 from euaigraph.ontology.namespaces import META_GRAPH
 
 from .backends import OxigraphServer, RdflibBaseline

@@ -15,8 +15,8 @@ from urllib.parse import unquote
 
 from rdflib.term import Node
 
-from euaigraph.graph.query import bind, with_prefixes
-from euaigraph.graph.saved import SavedQuery, catalogue
+from euaigraph.graph.query.run import bind, with_prefixes
+from euaigraph.graph.query.saved import SavedQuery, catalogue
 from euaigraph.ontology.iri import bloc_iri
 from euaigraph.ontology.namespaces import ID
 

@@ -25,10 +25,10 @@ import networkx
 import pyoxigraph
 import rdflib
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.query import DEFAULT_ROW_CAP
-from euaigraph.graph.remote import RemoteStore
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.query.run import DEFAULT_ROW_CAP
+from euaigraph.graph.store.remote import RemoteStore
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 from . import analysis_bench, report
 from .backends import OxigraphServer, oxigraph_binary

@@ -1,6 +1,6 @@
 """Source specs for a generated graph: one per ``<source>.nt`` file, with the id and priority of the real source
 whose facts it imitates, and a parser that reads the file. Loading these through
-:func:`euaigraph.graph.load.ingest_many` runs the production path: stage, count, derive, swap, publish.
+:func:`euaigraph.graph.load.pipeline.ingest_many` runs the production path: stage, count, derive, swap, publish.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from euaigraph.graph.terms import to_rdflib
+from euaigraph.graph.store.terms import to_rdflib
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import (
     PRIORITY_CURATED,

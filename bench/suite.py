@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from euaigraph.graph.answers import Answers
-from euaigraph.graph.query import bind, guard, run_query, run_saved, with_prefixes
-from euaigraph.graph.store import QueryCancelled, Store
-from euaigraph.graph.worker import QueryWorkers
+from euaigraph.graph.query.answers import Answers
+from euaigraph.graph.query.run import bind, guard, run_query, run_saved, with_prefixes
+from euaigraph.graph.store.base import QueryCancelled, Store
+from euaigraph.graph.query.worker import QueryWorkers
 
 from .backends import RdflibBaseline
 from .queries import Question

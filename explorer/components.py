@@ -11,10 +11,10 @@ import streamlit as st
 from rdflib import Literal, URIRef
 
 from euaigraph.graph import formats
-from euaigraph.graph.config import ConfigError
-from euaigraph.graph.query import QueryRefused
-from euaigraph.graph.saved import SavedQueryError
-from euaigraph.graph.store import QueryCancelled, QueryResult, StoreError
+from euaigraph.graph import ConfigError
+from euaigraph.graph import QueryRefused
+from euaigraph.graph import SavedQueryError
+from euaigraph.graph import QueryCancelled, QueryResult, StoreError
 from euaigraph.ontology.namespaces import COUNTRY, PREFIXES
 
 from . import charts, frame, network, render

@@ -16,8 +16,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from euaigraph.graph.store import SourceStatus, Store, graph_source
-from euaigraph.graph.terms import check_iri, nt_term
+from euaigraph.graph import SourceStatus, Store, graph_source
+from euaigraph.graph import check_iri, nt_term
 from euaigraph.ontology.namespaces import META_GRAPH, sparql_prefix_block
 
 _PREFIXES = sparql_prefix_block()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import igraph as ig
 import networkx as nx
 
-from euaigraph.graph.export import REFERENCE_KINDS
+from euaigraph.graph import REFERENCE_KINDS
 
 LINEAGE = {"derivedFrom", "fineTunedFrom", "continuedPretrainingOf", "distilledFrom", "mergedFrom",
            "quantisedFrom", "adapterOf"}

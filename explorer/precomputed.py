@@ -9,7 +9,8 @@ from datetime import date
 import networkx as nx
 import streamlit as st
 
-from euaigraph.graph import analysis, export
+from euaigraph.graph import analysis
+from euaigraph.graph import export
 
 from . import data, network
 from .state import Context, warm_up

@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from euaigraph.graph.query import QueryRefused, with_prefixes
-from euaigraph.graph.saved import Param, SavedQuery
+from euaigraph.graph import QueryRefused, with_prefixes
+from euaigraph.graph import Param, SavedQuery
 
 from . import components
 from .state import Context

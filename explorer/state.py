@@ -20,13 +20,13 @@ from typing import Any
 import streamlit as st
 from rdflib.term import Node
 
-from euaigraph.graph.answers import Answers
-from euaigraph.graph.config import endpoint
-from euaigraph.graph.embedded import default_home
-from euaigraph.graph.query import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
-from euaigraph.graph.store import QueryResult, Store
-from euaigraph.graph.terms import nt_term
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph import Answers
+from euaigraph.graph import endpoint
+from euaigraph.graph import default_home
+from euaigraph.graph import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
+from euaigraph.graph import QueryResult, Store
+from euaigraph.graph import nt_term
+from euaigraph.graph import QueryWorkers, StoreRef
 
 #: Limits every analyst query runs under (shown next to each result).
 TIMEOUT_S = float(os.environ.get("EUAIGRAPH_EXPLORER_TIMEOUT_S") or DEFAULT_TIMEOUT_S)

@@ -1,2 +1,53 @@
-"""The graph layer: stores (embedded Oxigraph, remote SPARQL), loading with provenance, validation,
-guarded queries, analysis, export and the command line."""
+"""The graph layer: stores, loading and deriving, guarded queries, analysis, export and the command line.
+
+Subpackages: :mod:`.store` (embedded Oxigraph, remote SPARQL, the meta graph), :mod:`.load` (parse, check,
+derive, swap; validation), :mod:`.query` (saved questions, the guard, workers, kept answers, formats),
+:mod:`.analysis` (networkx metrics), :mod:`.cli` (the ``euaigraph`` command) and :mod:`.export` (snapshots).
+
+This module is the front the explorer imports from (``from euaigraph.graph import run_query``); a test checks
+that the explorer reaches the graph layer through these names only. Names are loaded on first use, so importing
+the front costs nothing until a name is read.
+
+>>> from euaigraph import graph
+>>> graph.DEFAULT_ROW_CAP > 0
+True
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+#: name -> the module (under euaigraph.graph) that defines it.
+_FRONT: dict[str, str] = {
+    # modules used as namespaces
+    "analysis": "analysis", "export": "export", "formats": "query.formats",
+    # stores
+    "Store": "store.base", "QueryResult": "store.base", "QueryCancelled": "store.base", "StoreError": "store.base",
+    "SourceStatus": "store.base", "graph_source": "store.base",
+    "ConfigError": "store.config", "endpoint": "store.config", "default_home": "store.embedded",
+    "UnsafeIriError": "store.terms", "check_iri": "store.terms", "nt_term": "store.terms",
+    # queries
+    "DEFAULT_ROW_CAP": "query.run", "DEFAULT_TIMEOUT_S": "query.run", "QueryRefused": "query.run",
+    "run_query": "query.run", "with_prefixes": "query.run",
+    "Param": "query.saved", "SavedQuery": "query.saved", "SavedQueryError": "query.saved", "catalogue": "query.saved",
+    "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
+    # export
+    "REFERENCE_KINDS": "export",
+}
+
+__all__ = sorted(_FRONT)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = import_module(f"{__name__}.{_FRONT[name]}")
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = module if _FRONT[name].rsplit(".", 1)[-1] == name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -34,9 +34,9 @@ from rdflib import URIRef
 from euaigraph import __version__
 from euaigraph.ontology.namespaces import META_GRAPH, PREFIXES
 
-from .formats import safe_cell
-from .store import Store, graph_source
-from .terms import nt_term, to_oxigraph
+from euaigraph.graph.query.formats import safe_cell
+from euaigraph.graph.store.base import Store, graph_source
+from euaigraph.graph.store.terms import nt_term, to_oxigraph
 
 EAI = PREFIXES["eai"]
 #: Classes that make a node of the entity network, and the kind shown for them.

@@ -5,10 +5,19 @@ Parsing is pure: it reads local files only (live mode downloads first, see :mod:
 touches a store, and reports bad records instead of raising, so one bad row costs one row. A structurally broken
 feed raises :class:`FeedError`, which aborts that source and leaves its previous graph untouched.
 
+The :class:`Report` is the run's ledger. Every file under the feed is either read or skipped with a reason, and
+every record the parser meets (``read``) ends in exactly one outcome: ingested, rejected (where and why) or merged
+into another record (with what and by which stated rule). A report that does not balance is a bug in the parser,
+and the load refuses the run rather than lose records without a word.
+
 >>> report = Report("demo")
->>> report.read(); report.reject("a.yaml:3", "grade 'mostly' is not open|partial|closed")
->>> report.records_read, report.records_rejected, report.rejected[0].where
-(1, 1, 'a.yaml:3')
+>>> report.file_read("models/a.yaml"); report.file_skipped("README.md", "not a record file (.md)")
+>>> report.read(3); report.ingested(); report.reject("a.yaml:3", "grade 'mostly' is not open|partial|closed")
+>>> report.merge("a.yaml:9", into="a.yaml:2", rule="same Hugging Face repository id", where="a.yaml:9")
+>>> report.records_read, report.records_ingested, report.records_rejected, report.records_merged
+(3, 1, 1, 1)
+>>> report.imbalance() is None, [f.path for f in report.files_skipped]
+(True, ['README.md'])
 """
 
 from __future__ import annotations
@@ -58,14 +67,38 @@ class Unresolved:
     where: str
 
 
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file under the feed: ``read``, or ``skipped`` with the reason (path relative to the feed)."""
+
+    path: str
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A record folded into another one: which record, into what, by which stated rule."""
+
+    record: str
+    into: str
+    rule: str
+    where: str
+
+
 @dataclass
 class Report:
-    """What one parse saw: records read, rejected with where and why, names left unresolved."""
+    """The ledger of one parse: files read and skipped; records read, and each one ingested, rejected (where and
+    why) or merged (into what, by which rule); names left unresolved; notes for the analyst."""
 
     source: str
     records_read: int = 0
+    records_ingested: int = 0
     records_rejected: int = 0
+    records_merged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)
     unresolved_count: int = 0
     unresolved: list[Unresolved] = field(default_factory=list)
     version: str | None = None
@@ -74,12 +107,52 @@ class Report:
     _seen_names: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
 
     def read(self, n: int = 1) -> None:
+        """``n`` records met in the input; each must end ingested, rejected or merged."""
         self.records_read += n
+
+    def ingested(self, n: int = 1) -> None:
+        self.records_ingested += n
 
     def reject(self, where: str, reason: str) -> None:
         self.records_rejected += 1
         if len(self.rejected) < ITEMISED_LIMIT:
             self.rejected.append(Rejection(where, reason))
+
+    def merge(self, record: str, *, into: str, rule: str, where: str) -> None:
+        """A record that adds to another one instead of standing alone (every merge is itemised up to the limit)."""
+        self.records_merged += 1
+        if len(self.merges) < ITEMISED_LIMIT:
+            self.merges.append(Merge(record, into, rule, where))
+
+    def file_read(self, path: str) -> None:
+        self.files.append(FileOutcome(path, "read"))
+
+    def file_skipped(self, path: str, reason: str) -> None:
+        self.files.append(FileOutcome(path, "skipped", reason))
+
+    def note(self, text: str) -> None:
+        """Something the analyst should know about this run (stored with it and shown on the Sources page)."""
+        self.notes.append(text)
+
+    @property
+    def files_skipped(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    def imbalance(self) -> str | None:
+        """Why the ledger does not balance (records read != ingested + rejected + merged), or None.
+
+        >>> r = Report("demo"); r.read(2); r.ingested()
+        >>> r.imbalance()
+        'demo: 2 records read but 1 ingested + 0 rejected + 0 merged: 1 record has no outcome'
+        """
+        accounted = self.records_ingested + self.records_rejected + self.records_merged
+        if accounted == self.records_read:
+            return None
+        gap = self.records_read - accounted
+        what = f"{gap} record{'s' if abs(gap) != 1 else ''} {'has' if gap == 1 else 'have'} no outcome" if gap > 0 \
+            else f"{-gap} outcome{'s' if gap != -1 else ''} more than records read"
+        return (f"{self.source}: {self.records_read} records read but {self.records_ingested} ingested + "
+                f"{self.records_rejected} rejected + {self.records_merged} merged: {what}")
 
     def unresolved_name(self, name: str, kind: str, where: str) -> None:
         """A name no reviewed alias maps to an id. Counted once per (name, kind), beyond the itemised ones too.

@@ -34,6 +34,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperE
 
 from .base import Feed, FeedError
 from .fetch import DEFAULT_MAX_BYTES
+from . import safe_json
 
 CORDIS_SPARQL = "https://cordis.europa.eu/datalab/sparql"
 SOURCE_ID = "cordis"
@@ -111,7 +112,7 @@ def _ask(client: SPARQLWrapper, query: str, *, retries: int, backoff: float, max
         if len(body) > max_bytes:
             raise FeedError(SOURCE_ID, client.endpoint, f"an answer is over the cap of {max_bytes} bytes")
         try:
-            rows = json.loads(body)["results"]["bindings"]
+            rows = safe_json.loads(body)["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as exc:
             last_error = f"not a SPARQL JSON result (truncated?): {exc}"
             continue

@@ -22,6 +22,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+from . import safe_yaml
+
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -104,7 +106,7 @@ def curated_dir() -> Path:
 
 def load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_yaml.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CuratedError(f"{path.name}: not valid YAML: {exc}") from exc
 

@@ -37,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from . import safe_yaml
 from .curated import KINDS, CuratedError, curated_dir
 
 WIDTH = 120
@@ -164,12 +165,12 @@ def dump(data: dict[str, Any]) -> str:
 def format_text(text: str, layout: str) -> str:
     """``text`` (the content of a curated file with this layout) in normal form."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         raise CuratedError(f"{layout}: not valid YAML: {exc}") from exc
     normal = normalise(data, layout)
     out = dump(normal)
-    if yaml.safe_load(out) != normal:  # never let a layout change alter a value
+    if safe_yaml.load(out) != normal:  # never let a layout change alter a value
         raise CuratedError(f"{layout}: formatting would change a value; file left as it was")
     return out
 

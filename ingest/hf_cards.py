@@ -21,10 +21,11 @@ import yaml
 
 from .base import Report
 from .identity import hf_repo_from_url, is_repo_id
+from . import safe_yaml
+from . import safe_json
 
 HUB = "https://huggingface.co"
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loader, in C when libyaml is present
 
 
 def _listed(value: Any) -> list[str]:
@@ -165,7 +166,7 @@ def _front_matter(path: Path, where: str, report: Report) -> dict[str, Any] | No
         report.reject(f"{where}:1", "front matter opened with '---' is never closed")
         return None
     try:
-        meta = yaml.load(match.group(1), Loader=_LOADER)
+        meta = safe_yaml.load(match.group(1))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 2
         report.reject(f"{where}:{max(line, 1)}", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
@@ -180,7 +181,7 @@ def _manifest(path: Path, where: str, report: Report) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         report.reject(f"{where}:{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}")
@@ -213,7 +214,7 @@ def _architecture(path: Path, where: str, report: Report) -> str | None:
 
 def read_json(path: Path, where: str, report: Report) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return safe_json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         report.reject(f"{where}:{getattr(exc, 'lineno', 1)}", f"not valid JSON: {exc}")
         return None

@@ -35,6 +35,7 @@ from .aliases import aliases
 from .base import Feed, Report, Triple
 from .fetch import extract_tarball, fetch
 from .normalise import fold
+from . import safe_yaml
 
 #: Values that say a name is not known rather than naming something.
 NOT_NAMES = {"", "-", "unknown", "undisclosed", "unclear", "unspecified", "none", "n/a", "na", "various",
@@ -103,7 +104,7 @@ def split_names(text: str) -> list[str]:
 
 def load_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """Parse YAML and record the line of every key (and list item) three levels deep. Raises yaml.YAMLError."""
-    data = yaml.safe_load(text)
+    root, data = safe_yaml.load_with_node(text)
     lines: dict[tuple[Any, ...], int] = {}
 
     def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
@@ -118,7 +119,6 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
                 lines[(*path, n)] = item.start_mark.line + 1
                 walk(item, (*path, n))
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is not None:
         walk(root, ())
     return data, lines
@@ -126,8 +126,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
 
 def yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
     """The line and the message of a YAML error."""
-    mark = getattr(exc, "problem_mark", None)
-    return (mark.line + 1 if mark else 1), str(getattr(exc, "problem", None) or exc)
+    return safe_yaml.problem(exc)
 
 
 def feed_files(feed: Feed, folder: str, suffixes: tuple[str, ...]) -> tuple[Path, list[Path]]:

@@ -38,6 +38,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .base import FeedError
 from .locate import line_at
+from . import safe_json
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 #: How deep local JSON-LD contexts may pull in further contexts (a loop stops here, too).
@@ -170,7 +171,7 @@ def parse_json(source: str, path: Path, *, name: str | None = None, max_bytes: i
     _refuse_html(source, path, data, name, "JSON")
     text = decode_utf8(source, path, data, name=name)
     try:
-        return json.loads(text)
+        return safe_json.loads(text)
     except json.JSONDecodeError as exc:
         raise MalformedInput(source, _where(path, name, exc.lineno), f"not valid JSON: {exc.msg}") from None
 
@@ -263,7 +264,7 @@ def parse_rdf(
     if fmt == "json-ld":
         resolver = contexts.get if isinstance(contexts, Mapping) else contexts
         try:
-            document = json.loads(text)
+            document = safe_json.loads(text)
         except json.JSONDecodeError as exc:
             raise MalformedInput(source, _where(path, name, exc.lineno), f"not valid JSON-LD: {exc.msg}") from None
         text = json.dumps(_Contexts(source, path, name, resolver, max_bytes).walk(document, 0))

@@ -85,7 +85,7 @@ class OxigraphServer:
         raise RuntimeError("oxigraph serve did not start within 30 s")
 
     def endpoint(self, endpoint_id: str = "test", *, read_only: bool = False):
-        from euaigraph.graph.config import Endpoint
+        from euaigraph.graph.store.config import Endpoint
 
         return Endpoint(id=endpoint_id, query=f"{self.base}/query",
                         update=None if read_only else f"{self.base}/update", store=f"{self.base}/store")
@@ -113,12 +113,12 @@ def oxigraph_server(tmp_path_factory):
 def store(request, tmp_path):
     """A writable, empty store on each backend: the same tests run against both."""
     if request.param == "embedded":
-        from euaigraph.graph.embedded import EmbeddedStore
+        from euaigraph.graph.store.embedded import EmbeddedStore
 
         with EmbeddedStore(tmp_path / "store", writable=True) as embedded:
             yield embedded
     else:
-        from euaigraph.graph.remote import RemoteStore
+        from euaigraph.graph.store.remote import RemoteStore
 
         server = request.getfixturevalue("oxigraph_server")
         server.clear()
@@ -129,8 +129,8 @@ def store(request, tmp_path):
 @pytest.fixture(scope="session")
 def shipped_home(tmp_path_factory) -> Path:
     """An embedded store holding the shipped graph (built once per session, then read-only)."""
-    from euaigraph.graph.embedded import EmbeddedStore
-    from euaigraph.graph.load import ingest_many
+    from euaigraph.graph.store.embedded import EmbeddedStore
+    from euaigraph.graph.load.pipeline import ingest_many
     from euaigraph.ingest import registry
 
     home = tmp_path_factory.mktemp("shipped")

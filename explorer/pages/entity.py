@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from euaigraph.explorer import components, data, precomputed, state
-from euaigraph.graph.terms import UnsafeIriError
+from euaigraph.graph import UnsafeIriError
 
 ctx = state.context()
 st.title("Entity")

@@ -4,7 +4,7 @@ shown and editable), and a free SPARQL editor under the same guard, time limit a
 import streamlit as st
 
 from euaigraph.explorer import components, questions, state
-from euaigraph.graph.saved import catalogue
+from euaigraph.graph import catalogue
 
 ctx = state.context()
 st.title("Questions")

@@ -46,13 +46,13 @@ from ..fetch import extract_tarball, fetch
 from ..identity import (country_id, dataset_for_hf, entity, hf_repo_from_url, licence, model_for_hf, name_key,
                         names_match, org_node, scoped, web_url)
 from ..normalise import fold
+from .. import safe_yaml
 
 SOURCE_ID = "ecosystem-graphs"
 LIVE_URL = "https://codeload.github.com/stanford-crfm/ecosystem-graphs/tar.gz/refs/heads/main"
 ASSET_PAGE = "https://crfm.stanford.edu/ecosystem-graphs/index.html?asset="
 KINDS = {"model": EAI.AIModel, "dataset": EAI.Dataset, "application": EAI.Deployment}
 _CSV_COLUMNS = {"name", "type", "dependencies"}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loader, in C when libyaml is present
 #: A comma part that is a company-form suffix belongs to the name before it ("Runway AI, Inc.").
 _SUFFIX = re.compile(r"^(inc|ltd|llc|gmbh|e\.\s?v|s\.\s?a|sas|corp|co|plc|ag)\.?$", re.I)
 
@@ -131,12 +131,7 @@ def read_cards(root: Path, report: Report) -> list[Card]:
 
 def _yaml_cards(path: Path, where: str, report: Report) -> Iterator[Card]:
     try:
-        loader = _LOADER(path.read_text(encoding="utf-8"))
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, data = safe_yaml.load_with_node(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         report.read()

@@ -47,6 +47,8 @@ from ..openness import (
     tarball_url, url, yaml_problem,
 )
 from .licences import OPEN_CONTENT_PREFIXES
+from .. import safe_yaml
+from .. import safe_json
 
 SOURCE_ID = "model-openness-tool"
 REPO = "lfai/model_openness_tool"
@@ -90,7 +92,7 @@ def load_settings(root: Path, report: Report) -> dict[str, Component]:
             if not path.exists():
                 continue
             try:
-                items = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("components") or []
+                items = (safe_yaml.load(path.read_text(encoding="utf-8")) or {}).get("components") or []
                 return {fold(c["name"]): Component(iri.slug(c["name"]), c["name"], c.get("description"),
                                                    c.get("content_type"), int(c["class"]), bool(c.get("required")))
                         for c in items}
@@ -286,7 +288,7 @@ def _records(path: Path, rel: str, report: Report) -> Iterator[tuple[str, dict, 
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         try:
-            data = json.loads(text)
+            data = safe_json.loads(text)
         except json.JSONDecodeError as exc:
             report.reject(f"{rel}:{exc.lineno}", f"not valid JSON: {exc.msg}")
             return

@@ -46,6 +46,7 @@ from ..openness import (
     feed_files, fetch_github, is_name, link_triples, links, load_with_lines, resolve_model, resolve_orgs, split_names,
     tarball_url, url, yaml_problem,
 )
+from .. import safe_yaml
 
 GRADES = {"open": EAI.GradeOpen, "partial": EAI.GradePartial, "closed": EAI.GradeClosed}
 
@@ -317,11 +318,11 @@ def _dimensions(schema: Schema, root: Path, report: Report) -> dict[str, list]:
         if not params.exists():
             continue
         try:
-            for group in yaml.safe_load(params.read_text(encoding="utf-8")) or []:
+            for group in safe_yaml.load(params.read_text(encoding="utf-8")) or []:
                 for item in group.get("params") or []:
                     dims[str(item["ref"])] = [str(item.get("name") or item["ref"]).strip(), group.get("name"), None]
             if texts.exists():
-                for key, text in (yaml.safe_load(texts.read_text(encoding="utf-8")) or {}).items():
+                for key, text in (safe_yaml.load(texts.read_text(encoding="utf-8")) or {}).items():
                     if key in dims and isinstance(text, dict) and text.get("en"):
                         dims[key][2] = str(text["en"]).strip()
         except (yaml.YAMLError, AttributeError, KeyError, TypeError) as exc:

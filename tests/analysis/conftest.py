@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
+from euaigraph.graph.store.embedded import EmbeddedStore
 from queries.fixture_store import build_fixture_store
 
 

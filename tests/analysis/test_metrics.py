@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from euaigraph.graph.analysis import concentration, upstream, what_if
-from euaigraph.graph.analysis_metrics import DIMENSIONS, reached_by
+from euaigraph.graph.analysis.metrics import DIMENSIONS, reached_by
 
 
 def graph_a() -> nx.DiGraph:

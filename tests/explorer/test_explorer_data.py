@@ -6,8 +6,8 @@ import pytest
 from explorer_support import EVIL_ORG, MARKER, hostile_models
 
 from euaigraph.explorer import charts, data
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.terms import UnsafeIriError
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.store.terms import UnsafeIriError
 
 
 def test_facts_carry_source_confidence_and_evidence(hostile_home):

@@ -7,7 +7,7 @@ import pytest
 from explorer_support import EVIL_ORG, PAGES, hostile_models, texts
 
 from euaigraph.graph import analysis
-from euaigraph.graph.embedded import EmbeddedStore
+from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.graph.export import entity_network
 
 pytestmark = pytest.mark.slow
@@ -97,7 +97,7 @@ def test_saved_question_views(open_page, shipped_home, name, element):
 
 def test_every_shipped_question_opens(open_page, shipped_home, monkeypatch):
     """Each question of the shipped catalogue runs with its defaults; a query problem is shown, never a crash."""
-    from euaigraph.graph.saved import catalogue, queries_dir
+    from euaigraph.graph.query.saved import catalogue, queries_dir
 
     monkeypatch.delenv("EUAIGRAPH_QUERIES")
     names = list(catalogue(queries_dir()))
@@ -251,8 +251,8 @@ def test_pages_work_on_a_remote_endpoint_chosen_by_id(open_page, oxigraph_server
     """The app opens an endpoint named in the config file (never a URL from the page) and queries it."""
     from explorer_support import REFERENCE
 
-    from euaigraph.graph.load import ingest_many
-    from euaigraph.graph.remote import RemoteStore
+    from euaigraph.graph.load.pipeline import ingest_many
+    from euaigraph.graph.store.remote import RemoteStore
     from euaigraph.ingest import registry
     from euaigraph.ingest.base import Feed
 

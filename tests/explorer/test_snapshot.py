@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from euaigraph import __version__
 from euaigraph.graph import export
 from euaigraph.graph.cli import app
-from euaigraph.graph.embedded import EmbeddedStore
+from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.ontology.namespaces import META_GRAPH
 
 FILES = {"dataset.trig", "dataset.nq", "dataset.jsonld", "union.ttl", "network.graphml", "network.gexf", "nodes.csv",

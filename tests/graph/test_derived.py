@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
-from euaigraph.graph.derived import Inputs, compute
+from euaigraph.graph.load.derived import Inputs, compute
 from euaigraph.ontology.iri import bloc_iri, country_iri, model_iri, node_iri, org_iri
 from euaigraph.ontology.vocab import EAI
 

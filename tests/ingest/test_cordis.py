@@ -278,8 +278,8 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_loads(tmp_path
 
 
 def test_hostile_xml_aborts_the_source_and_keeps_the_previous_graph(shared_data, tmp_path):
-    from euaigraph.graph.embedded import EmbeddedStore
-    from euaigraph.graph.load import IngestError, ingest
+    from euaigraph.graph.store.embedded import EmbeddedStore
+    from euaigraph.graph.load.pipeline import IngestError, ingest
     from euaigraph.ingest.base import Feed
 
     good = tmp_path / "good"

@@ -281,8 +281,8 @@ def test_live_mode_reads_the_repository_tarball(shared_data, http_server, tmp_pa
 @pytest.fixture(scope="module")
 def loaded(shared_data, tmp_path_factory):
     """An embedded store with the shipped graph and the recorded Ecosystem Graphs, Epoch AI and Hugging Face feeds."""
-    from euaigraph.graph.embedded import EmbeddedStore
-    from euaigraph.graph.load import ingest_many
+    from euaigraph.graph.store.embedded import EmbeddedStore
+    from euaigraph.graph.load.pipeline import ingest_many
     from euaigraph.ingest import registry
 
     jobs = registry.build_jobs(feeds=shared_data, only=("ecosystem-graphs", "epoch-ai", "huggingface"))
@@ -317,7 +317,7 @@ def test_in_the_store_one_model_is_described_by_several_feeds(loaded):
 
 @pytest.mark.slow
 def test_in_the_store_the_three_feeds_break_no_shape(loaded):
-    from euaigraph.graph.validate import validate_store
+    from euaigraph.graph.load.validate import validate_store
 
     report = validate_store(loaded)
     assert report.violations == [], report.violations[:10]

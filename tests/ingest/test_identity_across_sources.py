@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
-from euaigraph.graph.query import with_prefixes
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.graph.query.run import with_prefixes
 from euaigraph.ingest import registry
 from euaigraph.ontology.iri import model_iri
 from euaigraph.ontology.vocab import EAI

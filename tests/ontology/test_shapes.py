@@ -1,5 +1,5 @@
 """The SHACL shapes accept a complete hand-written example and reject each kind of bad data with the expected
-severity, focus node and path (through :func:`euaigraph.graph.validate.validate_graph`, which mixes the ontology in
+severity, focus node and path (through :func:`euaigraph.graph.load.validate.validate_graph`, which mixes the ontology in
 so that subclasses count)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-from euaigraph.graph.validate import Finding, validate_graph
+from euaigraph.graph.load.validate import Finding, validate_graph
 from euaigraph.ontology.namespaces import COUNTRY, EAI_NS, GRAPH, ID, SPDX_LICENCE
 
 VALID = """

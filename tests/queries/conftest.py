@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 from .fixture_store import build_fixture_store
 

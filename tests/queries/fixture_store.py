@@ -2,7 +2,7 @@
 
 Each file is a source of its own (a :class:`SourceSpec` whose parser reads the Turtle), so the fixture has
 source graphs with priorities, provenance in the meta graph and a derived graph computed by
-:func:`euaigraph.graph.load.ingest_many`, exactly as the shipped graph does.
+:func:`euaigraph.graph.load.pipeline.ingest_many`, exactly as the shipped graph does.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
 from euaigraph.ingest.base import PRIORITY_CURATED, PRIORITY_THIRD_PARTY, Feed, Report, SourceSpec, Triple
 
 FIXTURE = Path(__file__).parent / "fixture"

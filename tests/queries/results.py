@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from euaigraph.graph.formats import short
-from euaigraph.graph.store import QueryResult
+from euaigraph.graph.query.formats import short
+from euaigraph.graph.store.base import QueryResult
 from euaigraph.ontology.namespaces import PREFIXES
 
 EXPECTED = Path(__file__).parent / "expected"

@@ -13,11 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from rdflib import URIRef
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
-from euaigraph.graph.query import QueryRefused, run_query
-from euaigraph.graph.store import QueryCancelled
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.graph.query.run import QueryRefused, run_query
+from euaigraph.graph.store.base import QueryCancelled
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.ingest.base import Feed, Report, SourceSpec
 
 LIMIT_S = 1.5

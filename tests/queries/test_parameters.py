@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.query import run_query, run_saved
-from euaigraph.graph.saved import SavedQueryError, find
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.query.run import run_query, run_saved
+from euaigraph.graph.query.saved import SavedQueryError, find
 
 from .results import table
 

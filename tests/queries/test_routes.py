@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
-from euaigraph.graph.query import run_saved
-from euaigraph.graph.saved import find
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.graph.query.run import run_saved
+from euaigraph.graph.query.saved import find
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.ingest.base import Feed
 
 from .fixture_store import SOURCES, turtle_source

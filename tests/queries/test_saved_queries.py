@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from euaigraph.graph.query import guard, run_saved, with_prefixes
-from euaigraph.graph.saved import VIEWS, catalogue
+from euaigraph.graph.query.run import guard, run_saved, with_prefixes
+from euaigraph.graph.query.saved import VIEWS, catalogue
 
 from .results import EXPECTED, expected_path, read_expected, table
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from euaigraph.graph.analysis import bloc_members
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.query import run_saved, with_prefixes
-from euaigraph.graph.saved import catalogue
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.query.run import run_saved, with_prefixes
+from euaigraph.graph.query.saved import catalogue
 from euaigraph.ontology.iri import bloc_iri
 
 QUERIES = catalogue()

@@ -28,21 +28,21 @@ def pause(marker: Path, label: str) -> None:
 
 def open_store(args):
     if args.endpoint:
-        from euaigraph.graph.config import Endpoint
-        from euaigraph.graph.remote import RemoteStore
+        from euaigraph.graph.store.config import Endpoint
+        from euaigraph.graph.store.remote import RemoteStore
 
         return RemoteStore(Endpoint(id="test", query=f"{args.endpoint}/query", update=f"{args.endpoint}/update",
                                     store=f"{args.endpoint}/store"))
-    from euaigraph.graph.embedded import EmbeddedStore
+    from euaigraph.graph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(Path(args.home), writable=True)
 
 
 # -- ingest -------------------------------------------------------------------------------------------------------
 def install_ingest_pause(stage: str, marker: Path) -> None:
-    import euaigraph.graph.embedded as embedded
-    import euaigraph.graph.load as load
-    import euaigraph.graph.store as store_module
+    import euaigraph.graph.store.embedded as embedded
+    import euaigraph.graph.load.pipeline as load
+    import euaigraph.graph.store.base as store_module
     import requests
 
     if stage == "staged":  # every triple parsed and written to the staging file, nothing swapped
@@ -104,7 +104,7 @@ def _half_then_pause(chunks, marker: Path):
 
 
 def cmd_ingest(args) -> None:
-    from euaigraph.graph.load import ingest
+    from euaigraph.graph.load.pipeline import ingest
     from euaigraph.ingest.base import Feed
 
     with open_store(args) as store:  # opened first: opening may publish, and must not stop at a pause point
@@ -121,7 +121,7 @@ def cmd_ingest(args) -> None:
 def cmd_export(args) -> None:
     import zipfile
 
-    import euaigraph.graph.embedded as embedded
+    import euaigraph.graph.store.embedded as embedded
     from euaigraph.graph.cli import app
 
     marker = Path(args.marker)
@@ -173,7 +173,7 @@ def cmd_backup(args) -> None:
         return real_copytree(src, dst, *a, **{**k, "copy_function": copy2})
 
     shutil.copytree = copytree
-    from euaigraph.graph.embedded import EmbeddedStore
+    from euaigraph.graph.store.embedded import EmbeddedStore
 
     with EmbeddedStore(Path(args.home)) as store:
         store.backup(Path(args.target))
@@ -190,7 +190,7 @@ def cmd_restore(args) -> None:
         return real_rename(self, target)
 
     Path.rename = rename
-    from euaigraph.graph.embedded import EmbeddedStore
+    from euaigraph.graph.store.embedded import EmbeddedStore
 
     with EmbeddedStore(Path(args.home), writable=True) as store:
         store.restore(Path(args.backup))
@@ -199,8 +199,8 @@ def cmd_restore(args) -> None:
 # -- concurrent readers -----------------------------------------------------------------------------------------
 def cmd_read(args) -> None:
     """Ask for the probe state through a pool of query workers until ``--stop`` exists; write every answer."""
-    from euaigraph.graph.query import run_query
-    from euaigraph.graph.worker import QueryWorkers, StoreRef
+    from euaigraph.graph.query.run import run_query
+    from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
     ref = StoreRef(home=args.home) if args.home else StoreRef(endpoint=open_store(args).endpoint)
     answers = []

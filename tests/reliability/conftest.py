@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest
 from euaigraph.ingest.base import Feed
 from security.support import PROBE_STATE, content_hash, probe_spec, state, write_probe_feed
 

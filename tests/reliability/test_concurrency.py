@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest
-from euaigraph.graph.query import run_query
-from euaigraph.graph.remote import RemoteStore
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest
+from euaigraph.graph.query.run import run_query
+from euaigraph.graph.store.remote import RemoteStore
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.ingest.base import Feed
 from security.support import PROBE_STATE, probe_spec, state
 
@@ -91,7 +91,7 @@ def test_sessions_see_old_or_new_source_never_a_mix(backend, tmp_path, probe_ver
 
 _FIRST_PARSES_AT_ONCE = """
 import sys, threading
-from euaigraph.graph.query import QueryRefused, guard
+from euaigraph.graph.query.run import QueryRefused, guard
 query = sys.argv[1]
 failures = []
 start = threading.Barrier(8)

@@ -13,8 +13,8 @@ import zipfile
 import pyoxigraph as ox
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.store import graph_source
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.store.base import graph_source
 from security.support import dataset_hash
 
 from .conftest import Child, observed
@@ -82,8 +82,8 @@ def test_ingest_killed_during_the_bulk_load_is_all_or_nothing(store_with_a, tmp_
 def test_remote_ingest_killed_mid_upload_leaves_the_server_unchanged(tmp_path, probe_versions, servers):
     """Input: an ingest of version B into an Oxigraph server, killed after sending part of its one update request.
     Expected: the server never applies half a request: it shows version A, unchanged byte-for-byte."""
-    from euaigraph.graph.load import ingest
-    from euaigraph.graph.remote import RemoteStore
+    from euaigraph.graph.load.pipeline import ingest
+    from euaigraph.graph.store.remote import RemoteStore
     from euaigraph.ingest.base import Feed
     from security.support import probe_spec
 
@@ -157,7 +157,7 @@ def test_backup_killed_midway_leaves_no_partial_backup_in_place(store_with_a, tm
 def test_backup_restores_the_same_dataset_byte_for_byte(store, tmp_path, probe_versions):
     """Input: on each backend, version A with its provenance, backed up; then version B ingested; then the backup
     restored. Expected: the canonical sorted N-Quads (meta graph included) equal those before the backup."""
-    from euaigraph.graph.load import ingest
+    from euaigraph.graph.load.pipeline import ingest
     from euaigraph.ingest.base import Feed
     from security.support import probe_spec
 
@@ -176,7 +176,7 @@ def test_restore_killed_between_moving_the_databases_loses_nothing(store_with_a,
     """Input: a backup of version A; version B ingested; a restore of the backup killed right after the current
     database was moved aside, before the restored one took its place. Expected: a writer reopening the store
     finishes the restore: version A, complete, not an empty store."""
-    from euaigraph.graph.load import ingest
+    from euaigraph.graph.load.pipeline import ingest
     from euaigraph.ingest.base import Feed
     from security.support import probe_spec
 

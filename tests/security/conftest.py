@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from euaigraph.graph.load import ingest
-from euaigraph.graph.store import Store
-from euaigraph.graph.worker import QueryWorkers
+from euaigraph.graph.load.pipeline import ingest
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.query.worker import QueryWorkers
 from euaigraph.ingest.base import Feed
 
 from .support import Recorder, probe_spec, ref_of, write_probe_feed
@@ -44,10 +44,10 @@ class Loaded:
 def open_backend(request, backend: str, folder: Path) -> Store:
     """A writable, empty store on ``backend``; the remote one is the session's Oxigraph server, cleared."""
     if backend == "embedded":
-        from euaigraph.graph.embedded import EmbeddedStore
+        from euaigraph.graph.store.embedded import EmbeddedStore
 
         return EmbeddedStore(folder / "store", writable=True)
-    from euaigraph.graph.remote import RemoteStore
+    from euaigraph.graph.store.remote import RemoteStore
 
     server = request.getfixturevalue("oxigraph_server")
     server.clear()

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
-from euaigraph.graph.store import QueryResult
-from euaigraph.graph.terms import to_rdflib
+from euaigraph.graph.store.base import QueryResult
+from euaigraph.graph.store.terms import to_rdflib
 
 _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML,
                 ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}

@@ -23,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from euaigraph.graph.store import Store
-from euaigraph.graph.worker import StoreRef
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.query.worker import StoreRef
 from euaigraph.ingest.base import PRIORITY_THIRD_PARTY, Feed, Report, SourceSpec, Triple
 from euaigraph.ingest.safe_parse import parse_rdf
 from euaigraph.ontology.namespaces import META_GRAPH

@@ -17,12 +17,12 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.formats import to_csv, to_json
-from euaigraph.graph.query import QueryRefused, guard
-from euaigraph.graph.remote import RemoteStore
-from euaigraph.graph.store import QueryResult, StoreError
-from euaigraph.graph.terms import to_rdflib
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.query.formats import to_csv, to_json
+from euaigraph.graph.query.run import QueryRefused, guard
+from euaigraph.graph.store.remote import RemoteStore
+from euaigraph.graph.store.base import QueryResult, StoreError
+from euaigraph.graph.store.terms import to_rdflib
 
 from . import results, w3c
 

@@ -38,7 +38,7 @@ def explore_command(monkeypatch, tmp_path) -> list[str]:
     """The command line ``euaigraph explore`` would run (captured instead of started)."""
     import subprocess
 
-    from euaigraph.graph import cli
+    from euaigraph.graph.cli import commands as cli
 
     captured: list[list[str]] = []
     monkeypatch.setattr(subprocess, "call", lambda command, **_: captured.append(command) or 0)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import IngestError, ingest
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import IngestError, ingest
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed
 from euaigraph.ingest.safe_parse import DEFAULT_MAX_BYTES

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import IngestError, ingest
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import IngestError, ingest
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed
 

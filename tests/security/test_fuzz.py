@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef
 
-from euaigraph.graph.query import QueryRefused, bind, guard
-from euaigraph.graph.saved import PARAM_TYPES, SavedQuery, SavedQueryError, parse_saved
+from euaigraph.graph.query.run import QueryRefused, bind, guard
+from euaigraph.graph.query.saved import PARAM_TYPES, SavedQuery, SavedQueryError, parse_saved
 from euaigraph.ingest.aliases import aliases
 from euaigraph.ingest.normalise import fold, resolve_country, resolve_language, resolve_licence
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
-from euaigraph.graph.query import QueryRefused, bind, run_query, run_saved
-from euaigraph.graph.saved import SavedQueryError, parse_saved
+from euaigraph.graph.query.run import QueryRefused, bind, run_query, run_saved
+from euaigraph.graph.query.saved import SavedQueryError, parse_saved
 from euaigraph.ontology import iri
 
 from .support import dataset_hash

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from euaigraph.graph.config import Endpoint
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest
-from euaigraph.graph.query import DEFAULT_ROW_CAP, MAX_QUERY_CHARS, QueryRefused, guard, run_query
-from euaigraph.graph.remote import RemoteStore
-from euaigraph.graph.store import QueryCancelled, StoreError
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.store.config import Endpoint
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest
+from euaigraph.graph.query.run import DEFAULT_ROW_CAP, MAX_QUERY_CHARS, QueryRefused, guard, run_query
+from euaigraph.graph.store.remote import RemoteStore
+from euaigraph.graph.store.base import QueryCancelled, StoreError
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.ingest.base import Feed
 
 from .support import PROBE, dataset_hash, probe_spec, ref_of

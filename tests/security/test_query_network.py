@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from euaigraph.graph.query import QueryRefused, run_query
-from euaigraph.graph.store import StoreError
+from euaigraph.graph.query.run import QueryRefused, run_query
+from euaigraph.graph.store.base import StoreError
 from euaigraph.ontology.namespaces import GRAPH
 
 from .support import PROBE_STATE, dataset_hash, state

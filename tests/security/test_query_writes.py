@@ -11,10 +11,10 @@ import pytest
 import requests
 from SPARQLWrapper import POST, SPARQLWrapper
 
-from euaigraph.graph.load import IngestError, ingest
-from euaigraph.graph.query import QueryRefused, run_query
-from euaigraph.graph.remote import RemoteStore
-from euaigraph.graph.store import StoreError
+from euaigraph.graph.load.pipeline import IngestError, ingest
+from euaigraph.graph.query.run import QueryRefused, run_query
+from euaigraph.graph.store.remote import RemoteStore
+from euaigraph.graph.store.base import StoreError
 from euaigraph.ingest.base import Feed
 from euaigraph.ontology.namespaces import GRAPH, META_GRAPH
 

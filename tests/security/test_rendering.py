@@ -17,8 +17,8 @@ import networkx as nx
 import pytest
 from rdflib import Literal, URIRef
 
-from euaigraph.graph.formats import safe_cell, to_csv
-from euaigraph.graph.store import QueryResult
+from euaigraph.graph.query.formats import safe_cell, to_csv
+from euaigraph.graph.store.base import QueryResult
 
 FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(A1:A2)", "=HYPERLINK(\"http://127.0.0.1:9/?\"&A1,\"x\")",
             "\t=1+2", "\r=1+2", "=cmd|' /C calc'!A0", "-", "+", "@"]

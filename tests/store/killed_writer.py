@@ -10,8 +10,8 @@ from pathlib import Path
 
 from demo_source import spec
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
 from euaigraph.ingest.base import Feed
 
 

@@ -9,14 +9,14 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from euaigraph.graph.answers import Answers
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest_many
-from euaigraph.graph.query import run_query, run_saved
-from euaigraph.graph.saved import catalogue
-from euaigraph.graph.store import QueryCancelled, QueryResult, StoreError
-from euaigraph.graph.warm import warm
-from euaigraph.graph.worker import QueryWorkers, StoreRef
+from euaigraph.graph.query.answers import Answers
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.graph.query.run import run_query, run_saved
+from euaigraph.graph.query.saved import catalogue
+from euaigraph.graph.store.base import QueryCancelled, QueryResult, StoreError
+from euaigraph.graph.query.warm import warm
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.ingest import registry
 
 from .util import V1, V2, load

@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import IngestError, ingest, ingest_many
-from euaigraph.graph.store import StoreBusyError, graph_source
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import IngestError, ingest, ingest_many
+from euaigraph.graph.store.base import StoreBusyError, graph_source
 from euaigraph.ingest.base import Feed
 from euaigraph.ontology.namespaces import META_GRAPH
 
@@ -177,7 +177,7 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
         with pytest.raises(StoreBusyError, match=r"store at .* is being written by another euaigraph process"):
             EmbeddedStore(home, writable=True)
         other = subprocess.run(
-            [sys.executable, "-c", "import sys; from euaigraph.graph.embedded import EmbeddedStore; "
+            [sys.executable, "-c", "import sys; from euaigraph.graph.store.embedded import EmbeddedStore; "
              "EmbeddedStore(sys.argv[1], writable=True)", str(home)], capture_output=True, text=True, timeout=60)
         assert other.returncode != 0
         assert "StoreBusyError" in other.stderr and "another euaigraph process" in other.stderr

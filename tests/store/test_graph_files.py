@@ -9,9 +9,9 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import RDFS
 
-from euaigraph.graph import graph_files
-from euaigraph.graph.embedded import EmbeddedStore
-from euaigraph.graph.load import ingest, ingest_many
+from euaigraph.graph.store import graph_files
+from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load.pipeline import ingest, ingest_many
 from euaigraph.ingest.base import Feed
 
 from .demo_source import model, parse_lines, spec, write_feed

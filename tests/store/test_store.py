@@ -13,8 +13,8 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib import namespace as ns
 
-from euaigraph.graph.load import IngestError, ingest_many, stage
-from euaigraph.graph.store import Staged, StoreError
+from euaigraph.graph.load.pipeline import IngestError, ingest_many, stage
+from euaigraph.graph.store.base import Staged, StoreError
 from euaigraph.ingest.base import Feed
 from euaigraph.ontology.iri import licence_iri, source_iri
 from euaigraph.ontology.namespaces import META_GRAPH
@@ -325,7 +325,7 @@ def test_restore_refuses_what_is_not_a_backup(store, tmp_path):
 # -- validation ---------------------------------------------------------------------------------------------------
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # inside rdflib's N-Quads parser
 def test_validation_flags_a_graph_no_source_points_to(store, tmp_path):
-    from euaigraph.graph.validate import validate_store
+    from euaigraph.graph.load.validate import validate_store
 
     load(store, tmp_path, V1)
     report = validate_store(store)

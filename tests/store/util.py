@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from euaigraph.graph.load import Outcome, ingest
-from euaigraph.graph.store import Store
+from euaigraph.graph.load.pipeline import Outcome, ingest
+from euaigraph.graph.store.base import Store
 from euaigraph.ingest.base import Feed
 from euaigraph.ontology.namespaces import META_GRAPH
 

@@ -1,7 +1,7 @@
 """``euaigraph`` maintenance commands: sources, export, backup, restore, validate, warm, and the curated-file
 formatter.
 
-They register on :data:`euaigraph.graph.cli.app`, which imports this module once it is defined.
+They register on the Typer app of :mod:`euaigraph.graph.cli.commands`; :mod:`euaigraph.graph.cli` imports both.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.table import Table
 
 from euaigraph.ingest import registry
 
-from .cli import Ctx, _guarded, app, console, err, fail
+from euaigraph.graph.cli.commands import Ctx, _guarded, app, console, err, fail
 
 
 @app.command()
@@ -29,7 +29,7 @@ def export(
 
     def action(c: Ctx):
         if fmt == "snapshot":
-            from .export import write_snapshot
+            from euaigraph.graph.export import write_snapshot
 
             with c.open() as store:
                 manifest = write_snapshot(store, output, progress=lambda m: err.print(f"[dim]{m}[/]"))
@@ -70,7 +70,7 @@ def validate(
     show: Annotated[int, typer.Option(help="List at most this many findings.")] = 30,
 ) -> None:
     """Check the whole graph against the SHACL shapes (and every graph's provenance)."""
-    from .validate import validate_store
+    from euaigraph.graph.load.validate import validate_store
 
     def action(c: Ctx):
         with c.open() as store:
@@ -129,7 +129,7 @@ def warm(
     timeout: Annotated[float, typer.Option(help="Time limit per question in seconds.")] = 30.0,
 ) -> None:
     """Answer every saved question (default parameters) for the current data version and keep the answers."""
-    from .warm import warm as warm_answers
+    from euaigraph.graph.query.warm import warm as warm_answers
 
     def action(c: Ctx):
         table = Table("question", "kept", "rows", "seconds", "message")

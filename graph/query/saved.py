@@ -34,7 +34,7 @@ from rdflib.term import Node
 from euaigraph.ontology import iri
 from euaigraph.ontology.namespaces import ID, SPDX_LICENCE
 
-from .terms import check_iri
+from euaigraph.graph.store.terms import check_iri
 
 VIEWS = ("table", "bar", "graph", "map", "timeline")
 HEADER_KEYS = {"summary", "description", "tags", "params", "view", "x", "y"}

@@ -19,13 +19,13 @@ from euaigraph import __version__
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed
 
-from . import formats
-from .config import ConfigError, endpoint
-from .load import IngestError, ingest, ingest_many
-from .query import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_saved
-from .saved import SavedQueryError, catalogue, find
-from .store import QueryCancelled, Store, StoreError
-from .worker import QueryWorkers, StoreRef
+from euaigraph.graph.query import formats
+from euaigraph.graph.store.config import ConfigError, endpoint
+from euaigraph.graph.load.pipeline import IngestError, ingest, ingest_many
+from euaigraph.graph.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_saved
+from euaigraph.graph.query.saved import SavedQueryError, catalogue, find
+from euaigraph.graph.store.base import QueryCancelled, Store, StoreError
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 app = typer.Typer(help="euaigraph: a knowledge graph of the European open-source AI ecosystem.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -107,7 +107,7 @@ def build(
 def _warm_after_change(c: Ctx) -> None:
     if c.endpoint_id:
         return  # an endpoint keeps no answers
-    from .warm import warm
+    from euaigraph.graph.query.warm import warm
 
     started = time.perf_counter()
     done = warm(c.ref())
@@ -221,7 +221,7 @@ def explore(
     address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Start the explorer (Streamlit) on the store."""
-    from .embedded import default_home
+    from euaigraph.graph.store.embedded import default_home
 
     env = dict(os.environ)
     c: Ctx = ctx.obj
@@ -255,7 +255,7 @@ def analyse(
     """Dependency metrics (networkx): upstream closure, concentration, what-if, language coverage, profile."""
     from datetime import date
 
-    from . import analysis_cli
+    from euaigraph.graph.cli import analyse as analysis_cli
 
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}: use table, csv or json", 2)
@@ -291,9 +291,3 @@ def version() -> None:
     """Print the version."""
     console.print(__version__)
 
-
-# Commands kept in their own module (maintenance of the store and the curated files) register themselves on `app`.
-from . import cli_maintenance  # noqa: E402,F401
-
-if __name__ == "__main__":
-    app()

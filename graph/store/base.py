@@ -1,5 +1,5 @@
-"""One store interface, two backends: :class:`~euaigraph.graph.embedded.EmbeddedStore` (Oxigraph on disk, the
-default) and :class:`~euaigraph.graph.remote.RemoteStore` (any SPARQL 1.1 server, selected by endpoint id).
+"""One store interface, two backends: :class:`~euaigraph.graph.store.embedded.EmbeddedStore` (Oxigraph on disk, the
+default) and :class:`~euaigraph.graph.store.remote.RemoteStore` (any SPARQL 1.1 server, selected by endpoint id).
 
 Every source lives in its own named graph, one per run (``graph/<source>/<run>``). The meta graph points from
 each source to its current graph; :meth:`Store.swap` replaces any number of sources in one transaction by
@@ -28,8 +28,8 @@ from euaigraph.ontology.iri import source_iri
 from euaigraph.ontology.namespaces import GRAPH, META_GRAPH, PREFIXES
 from euaigraph.ontology.vocab import EAI
 
-from .provenance import Run, data_version, run_triples, source_triples
-from .terms import nt_line, nt_term
+from euaigraph.graph.store.provenance import Run, data_version, run_triples, source_triples
+from euaigraph.graph.store.terms import nt_line, nt_term
 
 QueryKind = Literal["select", "ask", "graph"]
 ExportFormat = Literal["trig", "nquads"]
@@ -171,7 +171,7 @@ class Store(ABC):
     def execute(self, sparql: str, *, row_cap: int | None = None) -> QueryResult:
         """Run a read query as given, unguarded, over the union of the current graphs and the meta graph.
 
-        Callers that take queries from people use :func:`euaigraph.graph.query.run_query`, which guards,
+        Callers that take queries from people use :func:`euaigraph.graph.query.run.run_query`, which guards,
         binds parameters and enforces a time limit first.
         """
 

@@ -26,8 +26,8 @@ and ``analysis_sovereignty`` (store-level analyses).
 
 from __future__ import annotations
 
-from .analysis_graph import RELATIONS, alpha3, bloc_members, control_chain, control_on, dependency_graph
-from .analysis_metrics import (
+from euaigraph.graph.analysis.read import RELATIONS, alpha3, bloc_members, control_chain, control_on, dependency_graph
+from euaigraph.graph.analysis.metrics import (
     DIMENSIONS,
     Affected,
     Concentration,
@@ -38,8 +38,8 @@ from .analysis_metrics import (
     upstream,
     what_if,
 )
-from .analysis_profile import Component, LanguageCoverage, Profile, language_coverage
-from .analysis_sovereignty import sovereignty_profile
+from euaigraph.graph.analysis.profile import Component, LanguageCoverage, Profile, language_coverage
+from euaigraph.graph.analysis.sovereignty import sovereignty_profile
 
 __all__ = [
     "DIMENSIONS", "RELATIONS", "Affected", "Component", "Concentration", "LanguageCoverage", "Profile", "Share",

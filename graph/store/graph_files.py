@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from euaigraph.ontology.namespaces import META_GRAPH
 from euaigraph.ontology.vocab import EAI
 
-from .store import graph_source
+from euaigraph.graph.store.base import graph_source
 
 log = logging.getLogger(__name__)
 

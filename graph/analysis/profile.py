@@ -16,9 +16,9 @@ from rdflib import URIRef
 
 from euaigraph.ontology.namespaces import PREFIXES
 
-from .analysis_graph import alpha3, bloc_members, control_chain, control_on, jurisdictions, today
-from .store import Store
-from .terms import nt_term
+from euaigraph.graph.analysis.read import alpha3, bloc_members, control_chain, control_on, jurisdictions, today
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.store.terms import nt_term
 
 OPEN_CLASSES = frozenset({"OpenLicence", "OpenRestrictedLicence"})
 CLASS_NAMES = {"OpenLicence": "open", "OpenRestrictedLicence": "open-restricted",

@@ -17,7 +17,7 @@ import json
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .store import QueryResult
+from euaigraph.graph.store.base import QueryResult
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

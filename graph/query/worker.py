@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .answers import Answers
-from .config import Endpoint
-from .store import QueryCancelled, QueryResult, Store, StoreError
+from euaigraph.graph.query.answers import Answers
+from euaigraph.graph.store.config import Endpoint
+from euaigraph.graph.store.base import QueryCancelled, QueryResult, Store, StoreError
 
 _STARTUP_S = 300.0
 
@@ -37,15 +37,15 @@ class StoreRef:
 
     def open(self, *, writable: bool = False) -> Store:
         if self.endpoint is not None:
-            from .remote import RemoteStore
+            from euaigraph.graph.store.remote import RemoteStore
 
             return RemoteStore(self.endpoint)
-        from .embedded import EmbeddedStore
+        from euaigraph.graph.store.embedded import EmbeddedStore
 
         return EmbeddedStore(self._home(), writable=writable, memory=self.memory)
 
     def _home(self) -> Path:
-        from .embedded import default_home
+        from euaigraph.graph.store.embedded import default_home
 
         return Path(self.home) if self.home else default_home()
 
@@ -95,13 +95,13 @@ def _serve(ref: StoreRef, conn) -> None:  # runs in the worker process
 
 
 class _Worker:
-    """One worker process, started afresh with ``python -m euaigraph.graph.worker``: never forked from a
+    """One worker process, started afresh with ``python -m euaigraph.graph.query.worker``: never forked from a
     process that may hold Streamlit's threads and locks, and independent of the caller's main module."""
 
     def __init__(self, ref: StoreRef):
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "euaigraph.graph.worker", str(theirs.fileno())],
+            [sys.executable, "-m", "euaigraph.graph.query.worker", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
         )

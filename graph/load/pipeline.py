@@ -16,10 +16,10 @@ from pathlib import Path
 
 from euaigraph.ingest.base import Feed, FeedError, Report, SourceSpec
 
-from . import derived
-from .provenance import Run
-from .store import Staged, Store, StoreError
-from .terms import nt_line
+from euaigraph.graph.load import derived
+from euaigraph.graph.store.provenance import Run
+from euaigraph.graph.store.base import Staged, Store, StoreError
+from euaigraph.graph.store.terms import nt_line
 
 log = logging.getLogger(__name__)
 

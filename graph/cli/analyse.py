@@ -23,7 +23,7 @@ from datetime import date
 
 from euaigraph.ontology import iri
 
-from .analysis import (
+from euaigraph.graph.analysis import (
     bloc_members,
     concentration,
     dependency_graph,
@@ -32,8 +32,8 @@ from .analysis import (
     upstream,
     what_if,
 )
-from .store import Store
-from .terms import check_iri
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.store.terms import check_iri
 
 METRICS = ("upstream", "concentration", "what-if", "languages", "profile")
 _MAKERS: dict[str, Callable] = {"model": iri.model_iri, "org": iri.org_iri, "organisation": iri.org_iri,

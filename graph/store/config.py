@@ -21,7 +21,7 @@ server's default graph already is the union (Virtuoso, GraphDB, QLever, Fuseki w
 >>> endpoint("nope", path=path)
 Traceback (most recent call last):
 ...
-euaigraph.graph.config.ConfigError: no endpoint 'nope' in ...euaigraph.toml (known: local)
+euaigraph.graph.store.config.ConfigError: no endpoint 'nope' in ...euaigraph.toml (known: local)
 """
 
 from __future__ import annotations

@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .query import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_saved
-from .saved import SavedQueryError, catalogue
-from .store import StoreError
-from .worker import QueryWorkers, StoreRef
+from euaigraph.graph.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_saved
+from euaigraph.graph.query.saved import SavedQueryError, catalogue
+from euaigraph.graph.store.base import StoreError
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 
 @dataclass(frozen=True)

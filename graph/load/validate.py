@@ -19,7 +19,7 @@ from rdflib.namespace import SH
 from euaigraph.ontology import ontology_path, shapes_path
 from euaigraph.ontology.namespaces import META_GRAPH
 
-from .store import Store
+from euaigraph.graph.store.base import Store
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from . import snapshots
-from .store import QueryResult
+from euaigraph.graph.store import snapshots
+from euaigraph.graph.store.base import QueryResult
 
 log = logging.getLogger(__name__)
 

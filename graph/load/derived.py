@@ -33,9 +33,9 @@ from euaigraph.ingest.base import Feed, Report, SourceSpec, Triple
 from euaigraph.ontology.namespaces import META_GRAPH
 from euaigraph.ontology.vocab import EAI
 
-from .provenance import Run
-from .store import Staged, Store
-from .terms import nt_line, to_rdflib
+from euaigraph.graph.store.provenance import Run
+from euaigraph.graph.store.base import Staged, Store
+from euaigraph.graph.store.terms import nt_line, to_rdflib
 
 LINEAGE = (EAI.derivedFrom, EAI.fineTunedFrom, EAI.continuedPretrainingOf, EAI.distilledFrom,
            EAI.mergedFrom, EAI.quantisedFrom, EAI.adapterOf)
@@ -45,7 +45,7 @@ INPUTS = (*LINEAGE, *LICENCE, EAI.providedBy, EAI.jurisdiction, EAI.control, EAI
 
 
 def _derived_parse(feed: Feed, report: Report) -> Iterator[Triple]:
-    raise RuntimeError("the derived graph is computed by euaigraph.graph.derived, not parsed from a feed")
+    raise RuntimeError("the derived graph is computed by euaigraph.graph.load.derived, not parsed from a feed")
 
 
 SPEC = SourceSpec(
@@ -56,7 +56,7 @@ SPEC = SourceSpec(
     parse=_derived_parse,
     min_triples=0,
     priority=0,
-    description="Computed from the other sources at every change; see euaigraph.graph.derived.",
+    description="Computed from the other sources at every change; see euaigraph.graph.load.derived.",
 )
 
 

@@ -1,4 +1,4 @@
-"""Metrics on a dependency graph (edges child -> parent, see :mod:`euaigraph.graph.analysis_graph`).
+"""Metrics on a dependency graph (edges child -> parent, see :mod:`euaigraph.graph.analysis.read`).
 
 Pure functions of the graph: they never touch a store, so they are tested on small graphs worked out by hand.
 Traversals visit neighbours in IRI order, so paths are the same on every run.

@@ -1,16 +1,16 @@
 """The one way analyst queries reach a store: parse, refuse what could write or reach out, bind parameters as
-typed terms, then run with a time limit and a row cap (see :mod:`euaigraph.graph.worker`).
+typed terms, then run with a time limit and a row cap (see :mod:`euaigraph.graph.query.worker`).
 
 >>> guard("SELECT ?s WHERE { ?s ?p ?o }").kind
 'select'
 >>> guard("DROP ALL")
 Traceback (most recent call last):
 ...
-euaigraph.graph.query.QueryRefused: only SELECT, ASK, CONSTRUCT and DESCRIBE queries can run here; this is a SPARQL update (Drop), which would change the graph
+euaigraph.graph.query.run.QueryRefused: only SELECT, ASK, CONSTRUCT and DESCRIBE queries can run here; this is a SPARQL update (Drop), which would change the graph
 >>> guard("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
-euaigraph.graph.query.QueryRefused: SERVICE <http://127.0.0.1:9/> is not allowed: queries never reach other servers
+euaigraph.graph.query.run.QueryRefused: SERVICE <http://127.0.0.1:9/> is not allowed: queries never reach other servers
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from rdflib.term import Node, Variable
 
 from euaigraph.ontology.namespaces import GRAPH, sparql_prefix_block
 
-from .answers import Answers
-from .saved import SavedQuery
-from .store import QueryResult
-from .terms import UnsafeIriError, nt_term
-from .worker import QueryWorkers
+from euaigraph.graph.query.answers import Answers
+from euaigraph.graph.query.saved import SavedQuery
+from euaigraph.graph.store.base import QueryResult
+from euaigraph.graph.store.terms import UnsafeIriError, nt_term
+from euaigraph.graph.query.worker import QueryWorkers
 
 _KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -28,8 +28,8 @@ from rdflib.term import Node
 from euaigraph.ontology import iri
 from euaigraph.ontology.namespaces import PREFIXES
 
-from .store import Store
-from .terms import nt_term
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.store.terms import nt_term
 
 #: SPARQL property -> the ``relation`` attribute of its edges (lineage sub-properties keep their own name).
 RELATIONS: dict[str, str] = {

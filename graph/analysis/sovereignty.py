@@ -14,11 +14,11 @@ from datetime import date
 import networkx as nx
 from rdflib import URIRef
 
-from .analysis_graph import alpha3, bloc_members, control_chain, control_on, dependency_graph, jurisdictions, today
-from .analysis_metrics import upstream
-from .analysis_profile import CLASS_NAMES, SPARQL_PREFIXES, Component, Profile, sources_of
-from .store import Store
-from .terms import nt_term
+from euaigraph.graph.analysis.read import alpha3, bloc_members, control_chain, control_on, dependency_graph, jurisdictions, today
+from euaigraph.graph.analysis.metrics import upstream
+from euaigraph.graph.analysis.profile import CLASS_NAMES, SPARQL_PREFIXES, Component, Profile, sources_of
+from euaigraph.graph.store.base import Store
+from euaigraph.graph.store.terms import nt_term
 
 _RANK = {"open": 1, "open-restricted": 2, "non-commercial": 3, "closed": 4}
 _GRADES = {"GradeOpen": "open", "GradePartial": "partial", "GradeClosed": "closed"}

@@ -1,4 +1,4 @@
-"""The remote store: any SPARQL 1.1 server, selected by endpoint id (see :mod:`euaigraph.graph.config`).
+"""The remote store: any SPARQL 1.1 server, selected by endpoint id (see :mod:`euaigraph.graph.store.config`).
 
 Queries go over the SPARQL 1.1 Protocol through SPARQLWrapper; results are parsed as they stream in and the
 connection is dropped once the row cap is reached. A replace is **one** SPARQL Update request that inserts the
@@ -21,9 +21,9 @@ import requests
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
-from .config import Endpoint, endpoint
-from .store import ExportFormat, QueryCancelled, QueryResult, Staged, Store, StoreError
-from .terms import to_rdflib
+from euaigraph.graph.store.config import Endpoint, endpoint
+from euaigraph.graph.store.base import ExportFormat, QueryCancelled, QueryResult, Staged, Store, StoreError
+from euaigraph.graph.store.terms import to_rdflib
 
 _ACCEPT = {"trig": "application/trig", "nquads": "application/n-quads"}
 _CHUNK = 1 << 16

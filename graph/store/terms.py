@@ -36,7 +36,7 @@ def check_iri(iri: str) -> str:
     >>> check_iri("http://x> } ; DROP ALL ; #")
     Traceback (most recent call last):
     ...
-    euaigraph.graph.terms.UnsafeIriError: IRI contains a character not allowed in <...>: 'http://x> } ; DROP ALL ; #'
+    euaigraph.graph.store.terms.UnsafeIriError: IRI contains a character not allowed in <...>: 'http://x> } ; DROP ALL ; #'
     """
     if not iri or _FORBIDDEN_IN_IRI.search(iri):
         raise UnsafeIriError(f"IRI contains a character not allowed in <...>: {iri!r}")

@@ -38,9 +38,10 @@ import pyoxigraph as ox
 
 from euaigraph.ontology.namespaces import META_GRAPH
 
-from . import graph_files, snapshots
-from .provenance import data_version
-from .store import (
+from euaigraph.graph.store import graph_files
+from euaigraph.graph.store import snapshots
+from euaigraph.graph.store.provenance import data_version
+from euaigraph.graph.store.base import (
     ExportFormat,
     QueryResult,
     Staged,
@@ -49,7 +50,7 @@ from .store import (
     StoreError,
     graph_source,
 )
-from .terms import to_rdflib
+from euaigraph.graph.store.terms import to_rdflib
 
 log = logging.getLogger(__name__)
 DEFAULT_HOME = Path("data/store")

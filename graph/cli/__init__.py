@@ -1,0 +1,11 @@
+"""The ``euaigraph`` command line: :data:`app` with every command registered.
+
+:mod:`.commands` holds the Typer app, the store options and the data commands (build, ingest, query, analyse,
+explore); :mod:`.maintenance` the maintenance commands (sources, export, backup, restore, validate, warm,
+curated); :mod:`.analyse` what ``euaigraph analyse`` computes. Importing this package registers them all.
+"""
+
+from euaigraph.graph.cli import maintenance  # noqa: F401  (registers its commands on app)
+from euaigraph.graph.cli.commands import app
+
+__all__ = ["app"]
