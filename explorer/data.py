@@ -1,17 +1,16 @@
-"""The explorer's fixed reads: the overview's figures, every fact about one entity with where it came from, and
-what the meta graph says about each source. Pure functions over a store or the entity network (no Streamlit), so
+"""The explorer's fixed reads: every fact about one entity with where it came from, and what the meta graph says
+about each source. Pure functions over a store or the entity network (no Streamlit), so
 they are computed once per data version and tested directly.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
-import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
@@ -21,29 +20,6 @@ from euaigraph.graph import check_iri, nt_term
 from euaigraph.ontology.namespaces import META_GRAPH, sparql_prefix_block
 
 _PREFIXES = sparql_prefix_block()
-
-
-# -- overview --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Overview:
-    kinds: dict[str, int]
-    regions: list[tuple[str, str, int]]  # (region, kind, count) for models and organisations
-    countries: dict[str, int]  # models by provider country (alpha-3)
-    licence_classes: dict[str, int]  # models by licence class
-    sources: list[SourceStatus]
-
-
-def overview(store: Store, net: nx.MultiDiGraph) -> Overview:
-    nodes = [d for _, d in net.nodes(data=True)]
-    models = [d for d in nodes if d["kind"] == "model"]
-    regions = Counter((d["region"], d["kind"]) for d in nodes if d["kind"] in ("model", "organisation"))
-    return Overview(
-        kinds=dict(Counter(d["kind"] for d in nodes).most_common()),
-        regions=[(region, kind, n) for (region, kind), n in sorted(regions.items())],
-        countries=dict(Counter(d["country"] for d in models if d["country"]).most_common()),
-        licence_classes=dict(Counter(d["licence_class"] or "no licence recorded" for d in models).most_common()),
-        sources=store.sources(),
-    )
 
 
 # -- entities ----------------------------------------------------------------------------------------------------

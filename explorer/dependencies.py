@@ -26,56 +26,61 @@ def path_text(g: nx.DiGraph, path) -> str:
     return " › ".join(label(g, n) for n in path)
 
 
-def _network(g: nx.DiGraph, nodes: set[str], members: frozenset[str]) -> nx.MultiDiGraph:
-    """The part of the dependency graph over ``nodes``, coloured inside/outside the bloc, for the renderer."""
+def seats(g: nx.DiGraph, node: str) -> str:
+    return " ".join(g.nodes[node].get("seats", ())) if node in g else ""
+
+
+def _network(g: nx.DiGraph, nodes: set[str], where: dict[str, str], bloc: str) -> nx.MultiDiGraph:
+    """The part of the dependency graph over ``nodes``, coloured by where each stands for the bloc."""
     out = nx.MultiDiGraph()
     for node in nodes:
         data = g.nodes[node]
-        where = data.get("jurisdiction")
-        out.add_node(node, label=data.get("label", node), kind=data.get("kind") or "",
-                     country=where or "", region="unknown" if where is None else ("EU" if where in members
-                                                                                  else "elsewhere"))
+        standing = where.get(node)
+        out.add_node(node, label=data.get("label", node), kind=data.get("kind") or "", country=seats(g, node),
+                     region=bloc if standing == "inside" else "elsewhere" if standing == "outside" else "unknown")
     for s, o, data in g.subgraph(nodes).edges(data=True):
         out.add_edge(s, o, predicate=data.get("relation", ""))
     return out
 
 
-def draw(g: nx.DiGraph, nodes: set[str], members: frozenset[str], *, key: str, title: str) -> None:
+def draw(g: nx.DiGraph, nodes: set[str], where: dict[str, str], bloc: str, *, key: str, title: str) -> None:
     if len(nodes) < 2:
         return
-    view = _network(g, nodes, members)
+    view = _network(g, nodes, where, bloc)
     clicked = frame.show(render.render(view, positions=network.layout(view), title=title), key=key, title=title,
                          height=420)
     if clicked:
         st.switch_page(components.ENTITY_PAGE, query_params={"iri": clicked})
 
 
-def upstream_section(g: nx.DiGraph, model: str, members: frozenset[str], bloc: str) -> None:
-    up = analysis.upstream(g, model, bloc=members)
+def upstream_section(g: nx.DiGraph, model: str, where: dict[str, str], bloc: str) -> None:
+    up = analysis.upstream(g, model, standing=where)
     share = "–" if up.foreign_share is None else f"{up.foreign_share:.0%}"
-    st.metric(f"Upstream outside {bloc.upper()}", share, help="|F| / |K|: K = upstream nodes with a known "
-              "jurisdiction, F = those outside the bloc. Licences have no jurisdiction and never count.")
-    st.caption(f"{up.foreign} of {up.known} upstream nodes with a known jurisdiction are outside; "
-               f"{len(up.nodes)} upstream nodes in all.")
-    draw(g, {model, *(n.node for n in up.nodes)}, members, key="upstream-graph", title="upstream of the model")
+    st.metric(f"Upstream outside {bloc.upper()}", share, help="Of the upstream nodes inside or outside the bloc, the "
+              "share outside. Licences have no seat; nodes of unknown jurisdiction are counted apart.")
+    st.caption(f"{up.foreign} of {up.known} upstream nodes inside or outside the bloc are outside; {up.unknown} are of "
+               f"unknown jurisdiction; {len(up.nodes)} upstream nodes in all.")
+    draw(g, {model, *(n.node for n in up.nodes)}, where, bloc, key="upstream-graph", title="upstream of the model")
     st.dataframe(pd.DataFrame([{"depth": n.depth, "node": n.label, "kind": n.kind, "relation": n.relation,
-                                "jurisdiction": n.jurisdiction or "", "outside": n.outside,
+                                "seat": " ".join(n.seats), "standing": n.standing or "",
                                 "path": path_text(g, n.path)} for n in up.nodes]), hide_index=True, width="stretch")
 
 
-def downstream_section(g: nx.DiGraph, model: str, members: frozenset[str]) -> None:
+def downstream_section(g: nx.DiGraph, model: str, where: dict[str, str]) -> None:
     down = analysis.what_if(g, model)
     if not down:
         st.caption("Nothing in the graph depends on this model.")
         return
-    st.dataframe(pd.DataFrame([{"distance": a.distance, "node": a.label, "kind": a.kind,
-                                "jurisdiction": g.nodes[a.node].get("jurisdiction") or "",
-                                "path": path_text(g, a.path)} for a in down]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{"distance": a.distance, "node": a.label, "kind": a.kind, "seat": seats(g, a.node),
+                                "standing": where.get(a.node, ""), "path": path_text(g, a.path)} for a in down]),
+                 hide_index=True, width="stretch")
 
 
-def what_if_section(g: nx.DiGraph, members: frozenset[str]) -> None:
-    kinds = {"licence": "licence", "organisation": "provider", "facility": "facility"}
-    providers = {o for _, o, r in g.edges(data="relation") if r in ("providedBy", "operatedBy", "curatedBy")}
+def what_if_section(g: nx.DiGraph, where: dict[str, str], bloc: str) -> None:
+    kinds = {"licence": "licence", "licence-family": "every version of a licence", "organisation": "organisation",
+             "facility": "facility"}
+    providers = {o for _, o, r in g.edges(data="relation") if r in ("provider", "developer", "operated-by", "curator",
+                                                                     "controller", "accelerator-vendor")}
     options = {n: f"{d.get('label', n)} ({kinds[d['kind']]})" for n, d in sorted(
         g.nodes(data=True), key=lambda x: str(x[1].get("label", x[0])).lower())
         if d.get("kind") in kinds and (d["kind"] != "organisation" or n in providers) and g.in_degree(n)}
@@ -86,14 +91,17 @@ def what_if_section(g: nx.DiGraph, members: frozenset[str]) -> None:
         return
     affected = analysis.what_if(g, removed)
     models = [a for a in affected if a.kind == "model"]
-    outside = sum(1 for a in models if (g.nodes[a.node].get("jurisdiction") or "") not in members)
-    st.metric("Models affected", len(models), help="A node is affected when a dependency path leads from it to a "
+    counts = {s: sum(1 for a in models if where.get(a.node) == s) for s in ("inside", "outside", "unknown")}
+    st.metric("Models affected", len(models), help="A thing is affected when a dependency path leads from it to a "
               "removed node; each row shows one shortest such path.")
-    st.caption(f"{len(affected)} nodes affected in all; {len(models) - outside} of the models are seated in the "
-               f"bloc, {outside} outside it or unknown.")
-    st.dataframe(pd.DataFrame([{"node": a.label, "kind": a.kind, "jurisdiction": g.nodes[a.node].get("jurisdiction")
-                                or "", "because of": label(g, a.removed), "distance": a.distance,
-                                "path": path_text(g, a.path)} for a in affected]), hide_index=True, width="stretch")
+    st.caption(f"Of the {len(models)} models: {counts['inside']} inside {bloc.upper()}, {counts['outside']} outside, "
+               f"{counts['unknown']} of unknown jurisdiction. {len(affected) - len(models)} other things are affected "
+               "and listed below the models.")
+    rows = sorted(affected, key=lambda a: (a.kind != "model", a.kind or "", a.distance, a.label))
+    st.dataframe(pd.DataFrame([{"node": a.label, "kind": a.kind, "seat": seats(g, a.node),
+                                "standing": where.get(a.node, ""), "because of": label(g, a.removed),
+                                "distance": a.distance, "path": path_text(g, a.path)} for a in rows]),
+                 hide_index=True, width="stretch")
 
 
 def profile_section(ctx: Context, g: nx.DiGraph, model: str, bloc: str, on: date) -> None:

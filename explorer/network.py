@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import igraph as ig
 import networkx as nx
 
-from euaigraph.graph import REFERENCE_KINDS
+from euaigraph.graph import REFERENCE_KINDS, regions
+from euaigraph.ontology import reference
 
-LINEAGE = {"derivedFrom", "fineTunedFrom", "continuedPretrainingOf", "distilledFrom", "mergedFrom",
-           "quantisedFrom", "adapterOf"}
-REGIONS = ("EU", "EEA/EFTA", "Horizon-associated", "elsewhere", "unknown")
+LINEAGE = {str(p).rsplit("#", 1)[-1] for p in reference.lineage_properties()}
+REGIONS = regions()
 DEFAULT_CAP = 300
 _LAYOUT_LOCK = threading.Lock()
 

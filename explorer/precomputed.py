@@ -1,27 +1,18 @@
 """Whole-graph results the pages share, computed once per data version (in the background at start-up):
-the entity network, its layout, the overview's figures and the headline findings."""
+the entity network, its layout, the dependency graph and the headline findings (read off saved questions)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 
 import networkx as nx
 import streamlit as st
 
-from euaigraph.graph import analysis
-from euaigraph.graph import export
+from euaigraph.graph import QueryResult, analysis, catalogue, export, headlines, with_prefixes
 
 from . import data, network
-from .state import Context, warm_up
-
-
-@dataclass(frozen=True)
-class Finding:
-    title: str
-    value: str
-    detail: str
-    formula: str
+from .state import Context, queries_root, warm_up
 
 
 def entity_network(ctx: Context) -> nx.MultiDiGraph:
@@ -48,8 +39,10 @@ def default_view(ctx: Context) -> None:
     positions(ctx, network.select(entity_network(ctx), network.filters_from_params(lambda name: [])).graph)
 
 
-def overview(ctx: Context) -> data.Overview:
-    return ctx.compute("overview", lambda: data.overview(ctx.store, entity_network(ctx)))
+def answer(ctx: Context, question: str, params: Mapping[str, str] | None = None) -> QueryResult:
+    """The answer of a saved question with these parameters (guarded, cached per data version, kept answers)."""
+    saved = catalogue(queries_root())[question]
+    return ctx.run(with_prefixes(saved.body), saved.terms(dict(params or {})))
 
 
 def dependency_graph(ctx: Context) -> nx.DiGraph:
@@ -57,50 +50,21 @@ def dependency_graph(ctx: Context) -> nx.DiGraph:
     return ctx.compute("dependency-graph", lambda: analysis.dependency_graph(ctx.store))
 
 
-def members(ctx: Context, bloc: str = "eu", on: date | None = None) -> frozenset[str]:
-    return ctx.compute(("bloc", bloc, on), lambda: frozenset(analysis.bloc_members(ctx.store, bloc=bloc, on=on)))
+def standings(ctx: Context, bloc: str = "eu", on: date | None = None) -> dict[str, str]:
+    """Node -> inside | outside | unknown for the bloc on the day (today: the derived graph's answer)."""
+    return ctx.compute(("standing", bloc, on), lambda: analysis.standings(ctx.store, dependency_graph(ctx),
+                                                                            bloc=bloc, on=on))
 
 
-def bloc_models(g: nx.DiGraph, bloc: frozenset[str]) -> list[str]:
-    """Models whose provider is seated in the bloc (the dependency graph's jurisdiction of a model)."""
-    return sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "model" and d.get("jurisdiction") in bloc)
-
-
-def _findings(ctx: Context) -> list[Finding]:
-    g, eu = dependency_graph(ctx), members(ctx)
-    models = bloc_models(g, eu)
-    foreign = [m for m in models
-               if any(n.kind == "model" and n.outside for n in analysis.upstream(g, m, bloc=eu).nodes)]
-    providers = analysis.concentration(g, dimension="provider", models=models, top_k=3)
-    coverage = analysis.language_coverage(ctx.store, bloc="eu", threshold=2)
-    thin = [c for c in coverage if c.below_threshold]
-    leaders = ", ".join(f"{s.label} {s.share:.0f}%" for s in providers.shares[:3])
-    return [
-        Finding("EU models with a non-EU ancestor", f"{len(foreign) / len(models):.0%}" if models else "–",
-                f"{len(foreign)} of {len(models)} models whose provider is seated in the EU today derive, at some "
-                "depth, from a model whose provider is seated outside it.",
-                "share = |{m ∈ EU models : ∃ ancestor a of m with seat(provider(a)) ∉ EU}| / |EU models|"),
-        Finding("HHI of upstream providers", f"{providers.hhi:,.0f}",
-                f"Across the upstream closures of {providers.covered} EU models; largest: {leaders or 'none'}. "
-                "Above 2,500 is highly concentrated, below 1,500 unconcentrated.",
-                "s_e = 100 × c_e / Σ c, c_e = EU models whose upstream closure reaches provider e; HHI = Σ s_e²"),
-        Finding("EU languages with fewer than two open EU models", f"{len(thin)} of {len(coverage)}",
-                ("Languages: " + ", ".join(f"{c.label} ({c.count})" for c in thin)) if thin else
-                "Every official EU language has at least two open models controlled from the EU "
-                f"(fewest: {min(coverage, key=lambda c: c.count).label if coverage else '–'}).",
-                "per language: |{m : supports(m, l), class(licence(m)) ∈ {open, open-restricted}, "
-                "seat(ultimate controller(provider(m))) ∈ EU}| < 2"),
-    ]
-
-
-def findings(ctx: Context) -> list[Finding]:
-    return ctx.compute("findings", lambda: _findings(ctx))
+def findings(ctx: Context, bloc: str = "eu") -> list[headlines.Finding]:
+    """The Overview's headlines, each read off the answers of the saved questions it links to."""
+    return ctx.compute(("findings", bloc), lambda: headlines.findings(lambda q, p: answer(ctx, q, p), bloc=bloc))
 
 
 def start(ctx: Context) -> None:
     """Begin the background work for this data version (no-op after the first call)."""
     if not ctx.empty:
-        warm_up(ctx, lambda: overview(ctx), lambda: findings(ctx), lambda: default_view(ctx))
+        warm_up(ctx, lambda: findings(ctx), lambda: default_view(ctx))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -64,8 +64,8 @@ def _widget(param: Param, key: str):
     """One parameter as a widget bound to the URL (``?p_<name>=``)."""
     label = param.label or param.name
     default = param.default
-    if param.allowed:
-        options = list(param.allowed)
+    if param.choices:
+        options = list(param.choices)
         index = options.index(default) if default in options else 0
         return st.selectbox(label, options, index=index, key=key, bind="query-params", help=param.description)
     if param.type == "boolean":
@@ -75,7 +75,7 @@ def _widget(param: Param, key: str):
         return st.number_input(label, value=int(default or 0), step=1, key=key, bind="query-params",
                                help=param.description)
     if param.type == "date":
-        value = date.fromisoformat(str(default)[:10]) if default else date.today()
+        value = date.fromisoformat(str(default)[:10]) if default and default != "today" else date.today()
         return st.date_input(label, value=value, key=key, bind="query-params", help=param.description).isoformat()
     return st.text_input(label, value="" if default is None else str(default), key=key, bind="query-params",
                          help=param.description or f"a {param.type}")

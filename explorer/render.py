@@ -31,8 +31,11 @@ from importlib.resources import files
 import networkx as nx
 from pyvis.network import Network
 
-COLOURS = {"EU": "#1f4e9c", "EEA/EFTA": "#4f93d8", "Horizon-associated": "#8fb8de", "elsewhere": "#d1495b",
-           "unknown": "#a0a0a0"}
+from .network import REGIONS
+
+#: Region -> colour: the blocs in blues, then elsewhere (red) and unknown (grey).
+COLOURS = dict(zip(REGIONS, ("#1f4e9c", "#4f93d8", "#2a9d8f", "#8fb8de", "#6a4c93", "#264653")[:len(REGIONS) - 2]
+                   + ("#d1495b", "#a0a0a0"), strict=True))
 SHAPES = {"model": "dot", "organisation": "square", "consortium": "square", "dataset": "triangle",
           "facility": "diamond", "project": "star", "programme": "star", "licence": "triangleDown",
           "country": "hexagon", "language": "hexagon", "bloc": "hexagon"}

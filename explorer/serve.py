@@ -2,7 +2,7 @@
 
 ``euaigraph explore`` runs ``python -m euaigraph.explorer.serve [Streamlit options]``. This process imports the
 explorer's modules, opens the store, computes the whole-graph results of the current data version (entity
-network, layout, overview, headline findings, dependency graph) and starts a query worker, then runs Streamlit in
+network, layout, headline findings) and starts a query worker, then runs Streamlit in
 the same process: the first visitor waits for none of it. ``streamlit run explorer/app.py`` works too; its first
 visitor then pays for the imports and the computations once.
 """
@@ -27,7 +27,6 @@ def warm() -> str:
 
     ctx = state.context()
     if not ctx.empty:
-        precomputed.overview(ctx)
         precomputed.findings(ctx)
         precomputed.default_view(ctx)
         render.render(precomputed.entity_network(ctx).subgraph([]))  # loads the inlined vis-network assets

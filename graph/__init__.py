@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-#: name -> the module (under euaigraph.graph) that defines it.
+#: name -> the module that defines it (under euaigraph.graph unless written in full).
 _FRONT: dict[str, str] = {
     # modules used as namespaces
     "analysis": "analysis", "export": "export", "formats": "query.formats",
@@ -33,7 +33,9 @@ _FRONT: dict[str, str] = {
     "Param": "query.saved", "SavedQuery": "query.saved", "SavedQueryError": "query.saved", "catalogue": "query.saved",
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
     # export
-    "REFERENCE_KINDS": "export",
+    "REFERENCE_KINDS": "export", "regions": "export",
+    # reference data and rules
+    "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
 }
 
 __all__ = sorted(_FRONT)
@@ -41,10 +43,11 @@ __all__ = sorted(_FRONT)
 
 def __getattr__(name: str) -> Any:
     try:
-        module = import_module(f"{__name__}.{_FRONT[name]}")
+        where = _FRONT[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = module if _FRONT[name].rsplit(".", 1)[-1] == name else getattr(module, name)
+    module = import_module(where if where.startswith("euaigraph.") else f"{__name__}.{where}")
+    value = module if where.rsplit(".", 1)[-1] == name else getattr(module, name)
     globals()[name] = value
     return value
 

@@ -32,6 +32,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from euaigraph import __version__
+from euaigraph.ingest.sources.blocs import blocs
+from euaigraph.ontology import reference
 from euaigraph.ontology.namespaces import META_GRAPH, PREFIXES
 
 from euaigraph.graph.query.formats import safe_cell
@@ -39,22 +41,20 @@ from euaigraph.graph.store.base import Store, graph_source
 from euaigraph.graph.store.terms import nt_term, to_oxigraph
 
 EAI = PREFIXES["eai"]
-#: Classes that make a node of the entity network, and the kind shown for them.
-KINDS = {f"{EAI}{name}": kind for name, kind in (
-    ("AIModel", "model"), ("ModelFamily", "family"), ("Dataset", "dataset"), ("Organisation", "organisation"),
-    ("Consortium", "consortium"), ("Person", "person"), ("FundingProgramme", "programme"), ("Grant", "grant"),
-    ("Project", "project"), ("ComputeFacility", "facility"), ("Supercomputer", "facility"),
-    ("AIFactory", "facility"), ("GPUCluster", "facility"), ("CloudRegion", "facility"),
-    ("TrainingRun", "training run"), ("Deployment", "deployment"), ("PolicyInstrument", "policy"),
-    ("SoftwarePackage", "software"), ("Licence", "licence"), ("Country", "country"), ("Language", "language"),
-    ("Bloc", "bloc"))}
-REFERENCE_KINDS = {"licence", "country", "language", "bloc"}
-#: Derived closures and preferred values are node attributes, not edges (they would bury the direct facts).
-_NOT_EDGES = {f"{EAI}{n}" for n in ("hasAncestor", "preferredJurisdiction", "preferredLicence",
-                                    "controllingCountry", "inBlocToday")} | {PREFIXES["rdf"] + "type"}
-_REGION_BLOCS = (("eu", "EU"), ("eea", "EEA/EFTA"), ("efta", "EEA/EFTA"), ("horizon-associated", "Horizon-associated"))
-_CLASSES = {"OpenLicence": "open", "OpenRestrictedLicence": "open-restricted",
-            "NonCommercialLicence": "non-commercial", "ClosedLicence": "closed"}
+#: Classes that make a node of the entity network, and the kind shown for them (codes from the ontology).
+KINDS = {str(cls): kind for cls, kind in reference.kinds().items()}
+REFERENCE_KINDS = {"licence", "licence-family", "country", "language", "bloc"}
+#: Derived facts are node attributes, not edges (they would bury the direct facts).
+_NOT_EDGES = {f"{EAI}{n}" for n in ("hasAncestor", "preferredJurisdiction", "preferredLicence", "controllingCountry",
+                                    "inBlocToday", "reliesOn", "jurisdictionProfile", "hasAncestorOutsideBloc",
+                                    "effectiveLicenceClass", "controlledBy")} | {PREFIXES["rdf"] + "type"}
+#: Region of a node: the narrowest bloc (fewest members today) it is inside, else one of these.
+ELSEWHERE, UNKNOWN_REGION = "elsewhere", "unknown"
+
+
+def regions() -> tuple[str, ...]:
+    """Every value a node's region can take: the bloc codes, then "elsewhere" and "unknown"."""
+    return (*blocs(), ELSEWHERE, UNKNOWN_REGION)
 _PREFIX = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
 _NODE_FIELDS = ("label", "kind", "country", "controlled_from", "region", "licence", "licence_class", "derivatives",
                 "sources")
@@ -111,26 +111,29 @@ def _add_attributes(store: Store, net: nx.MultiDiGraph) -> None:
     for s, label in pairs("SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"):
         if s in net and net.nodes[s]["label"] == _local(s):
             net.nodes[s]["label"] = label
-    regions = defaultdict(set)
-    for country, bloc in pairs("SELECT ?c ?b WHERE { ?c eai:inBlocToday ?b }"):
-        regions[country].add(_local(bloc))
-    country_of = dict(pairs("SELECT ?s ?c WHERE { ?s eai:preferredJurisdiction ?c }"))
-    control_of = dict(pairs("SELECT ?s ?c WHERE { ?s eai:controllingCountry ?c }"))
-    for model, org in pairs("SELECT ?m ?o WHERE { ?m a eai:AIModel ; eai:providedBy ?o }"):
-        for table in (country_of, control_of):
-            if org in table:
-                table.setdefault(model, table[org])
-    classes = {lic: _CLASSES.get(_local(c), _local(c))
-               for lic, c in pairs("SELECT ?l ?c WHERE { ?l eai:opennessClass ?c }")}
+    memberships = pairs("SELECT ?c ?b WHERE { ?c eai:inBlocToday ?b }")
+    size = Counter(b for _, b in memberships)
+    profile: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s, p, o in store.execute(f"""{_PREFIX}
+          SELECT ?s ?p ?o WHERE {{ ?s eai:jurisdictionProfile ?profile . ?profile ?p ?o .
+          VALUES ?p {{ eai:seat eai:controllingCountry eai:insideBloc eai:outsideBloc }} }}""").rows:
+        profile[str(s)][_local(str(p))].add(str(o))
+    seats = {s: f["seat"] for s, f in profile.items()}
+    controlled = {s: f["controllingCountry"] for s, f in profile.items() if f["controllingCountry"]}
+    inside = {s: f["insideBloc"] for s, f in profile.items()}
+    for country, bloc in memberships:  # a country stands where it is a member
+        inside.setdefault(country, set()).add(bloc)
+    known = {s for s, f in profile.items() if f["outsideBloc"]}
+    classes = {lic: code for lic, code in pairs("SELECT ?l ?code WHERE { ?l eai:opennessClass ?c . ?c skos:notation ?code }")}
     licence_of = dict(pairs("SELECT ?m ?l WHERE { ?m eai:preferredLicence ?l }"))
     derivatives = Counter(a for _, a in pairs("SELECT ?m ?a WHERE { ?m eai:hasAncestor ?a }"))
     for node, data in net.nodes(data=True):
-        country = node if data["kind"] == "country" else country_of.get(node, "")
-        data["country"] = _local(country) if country else ""
-        data["controlled_from"] = _local(control_of[node]) if node in control_of else data["country"]
-        blocs = regions.get(country, set())
-        data["region"] = next((name for bloc, name in _REGION_BLOCS if bloc in blocs),
-                              "elsewhere" if country else "unknown")
+        own = {node} if data["kind"] == "country" else seats.get(node, set())
+        data["country"] = " ".join(sorted(_local(c) for c in own))
+        data["controlled_from"] = " ".join(sorted(_local(c) for c in controlled.get(node, own)))
+        blocs = inside.get(node, set())
+        data["region"] = (_local(min(blocs, key=lambda b: (size[b], b))) if blocs
+                          else ELSEWHERE if node in known else UNKNOWN_REGION)
         licence = node if data["kind"] == "licence" else licence_of.get(node, "")
         data["licence"] = _local(licence) if licence else ""
         data["licence_class"] = classes.get(licence, "unclassified") if licence else ""

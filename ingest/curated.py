@@ -88,7 +88,7 @@ KINDS: dict[str, Kind] = {
                      ("id", "name", "sources"), (("maintainer", "organisations"),)),
     "licences": Kind(
         "licences.yaml",
-        ("id", "name", "url", "hf_identifier", "commercial_use", "field_of_use_restrictions", "naming_duty",
+        ("id", "name", "family", "url", "hf_identifier", "commercial_use", "field_of_use_restrictions", "naming_duty",
          "attribution_duty", "user_threshold", "openness_class", "aliases", "note", "sources"),
         ("id", "name", "openness_class", "sources"),
     ),

@@ -15,6 +15,7 @@ from .base import Feed, SourceSpec
 
 #: Modules of ``euaigraph.ingest.sources``, in build order (reference data first, then curated facts, then feeds).
 MODULES: tuple[str, ...] = (
+    "ontology",
     "countries",
     "languages",
     "licences",

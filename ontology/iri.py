@@ -98,6 +98,15 @@ def deployment_iri(key: str) -> URIRef:
     return _kind_iri("deployment", model_key(key))
 
 
+def licence_family_iri(name: str) -> URIRef:
+    """A licence family ("Llama": every version of the Llama community licence).
+
+    >>> str(licence_family_iri("Llama"))
+    'https://w3id.org/euaigraph/id/licence-family/llama'
+    """
+    return _kind_iri("licence-family", slug(name))
+
+
 def bloc_iri(key: str) -> URIRef:
     return _kind_iri("bloc", slug(key))
 
@@ -167,3 +176,31 @@ def is_valid_key(key: str) -> bool:
     (True, False)
     """
     return bool(_KEY.fullmatch(key))
+
+
+#: kind code (see ``ontology.reference.kinds``) -> how an id of that kind becomes an IRI; ``org`` is short for
+#: ``organisation``.
+MAKERS = {"model": model_iri, "organisation": org_iri, "org": org_iri, "person": person_iri, "family": family_iri,
+          "dataset": dataset_iri, "facility": facility_iri, "programme": programme_iri, "project": project_iri,
+          "policy": policy_iri, "software": software_iri, "licence": licence_iri,
+          "licence-family": licence_family_iri, "bloc": bloc_iri, "country": country_iri}
+
+
+def from_reference(text: str, *, default_kind: str | None = None) -> URIRef:
+    """An IRI from ``kind:id`` (``org:meta``, ``licence-family:Llama``), from an IRI of ours, or from a bare id of
+    ``default_kind``. Raises ValueError naming the kinds it knows.
+
+    >>> str(from_reference("licence-family:Llama")), str(from_reference("org:meta"))
+    ('https://w3id.org/euaigraph/id/licence-family/llama', 'https://w3id.org/euaigraph/id/org/meta')
+    >>> str(from_reference("Apache-2.0", default_kind="licence"))
+    'http://spdx.org/licenses/Apache-2.0'
+    """
+    text = text.strip()
+    if text.startswith(("http://", "https://")):
+        return URIRef(text)
+    kind, sep, key = text.partition(":")
+    if sep and kind in MAKERS and key.strip():
+        return MAKERS[kind](key.strip())
+    if default_kind in MAKERS and text:
+        return MAKERS[default_kind](text)
+    raise ValueError(f"{text!r} is neither an IRI nor kind:id (kinds: {', '.join(sorted(MAKERS))})")

@@ -26,21 +26,30 @@ class EAI(DefinedNamespace):
     ClosedLicence: URIRef  # concept: closed
     CloudRegion: URIRef  # class: cloud region
     ComputeFacility: URIRef  # class: compute facility
+    ComputeRelations: URIRef  # concept: compute
     Consortium: URIRef  # class: consortium
     Control: URIRef  # class: control relation
+    ControlRelations: URIRef  # concept: control
     Country: URIRef  # class: country
+    DataRelations: URIRef  # concept: training data
     Dataset: URIRef  # class: dataset
     Deployment: URIRef  # class: deployment
+    DevelopmentRelations: URIRef  # concept: development
     FundingProgramme: URIRef  # class: funding programme
+    FundingRelations: URIRef  # concept: funding
     GPUCluster: URIRef  # class: GPU cluster
     GradeClosed: URIRef  # concept: closed
     GradeOpen: URIRef  # concept: open
     GradePartial: URIRef  # concept: partial
     Grant: URIRef  # class: grant
     IngestRun: URIRef  # class: ingest run
+    JurisdictionProfile: URIRef  # class: jurisdiction profile
     Language: URIRef  # class: language
     Licence: URIRef  # class: licence
     LicenceException: URIRef  # class: licence exception
+    LicenceFamily: URIRef  # class: licence family
+    LicenceRelations: URIRef  # concept: licence
+    LineageRelations: URIRef  # concept: lineage
     Membership: URIRef  # class: membership
     ModelFamily: URIRef  # class: model family
     NonCommercialLicence: URIRef  # concept: non-commercial
@@ -59,6 +68,7 @@ class EAI(DefinedNamespace):
     PolicyInstrument: URIRef  # class: policy instrument
     Project: URIRef  # class: project
     RejectedRecord: URIRef  # class: rejected record
+    RelationGroupScheme: URIRef  # concept scheme: relation groups
     SoftwarePackage: URIRef  # class: software package
     Source: URIRef  # class: source
     SourceGraph: URIRef  # class: source graph
@@ -74,11 +84,13 @@ class EAI(DefinedNamespace):
     acronym: URIRef  # datatype property: acronym
     activityType: URIRef  # datatype property: activity type
     adapterOf: URIRef  # object property: adapter of
+    affiliatedWith: URIRef  # object property: affiliated with
     aiFactoryWave: URIRef  # datatype property: AI Factory wave
     architecture: URIRef  # datatype property: architecture
     attributionDuty: URIRef  # datatype property: attribution duty
     awardedTo: URIRef  # object property: awarded to
     bloc: URIRef  # object property: bloc
+    blocUnknown: URIRef  # object property: bloc unknown
     builtAround: URIRef  # object property: built around
     celex: URIRef  # datatype property: CELEX number
     codeLicence: URIRef  # object property: code licence
@@ -87,7 +99,10 @@ class EAI(DefinedNamespace):
     contentHash: URIRef  # datatype property: content hash
     continuedPretrainingOf: URIRef  # object property: continued pretraining of
     control: URIRef  # object property: control
+    controlInsideBloc: URIRef  # object property: control inside bloc
     controlKind: URIRef  # datatype property: control kind
+    controlOutsideBloc: URIRef  # object property: control outside bloc
+    controlUnknown: URIRef  # object property: control unknown
     controlledBy: URIRef  # object property: controlled by
     controller: URIRef  # object property: controller
     controllingCountry: URIRef  # object property: controlling country
@@ -101,11 +116,13 @@ class EAI(DefinedNamespace):
     deploys: URIRef  # object property: deploys
     deprecated: URIRef  # datatype property: deprecated
     derivedFrom: URIRef  # object property: derived from
+    derivedOn: URIRef  # datatype property: derived on
     describes: URIRef  # object property: describes
     developedBy: URIRef  # object property: developed by
     dimension: URIRef  # object property: dimension
     distilledFrom: URIRef  # object property: distilled from
     ecContribution: URIRef  # datatype property: EC contribution
+    effectiveLicenceClass: URIRef  # object property: effective licence class
     endDate: URIRef  # datatype property: end date
     euOfficialLanguage: URIRef  # datatype property: EU official language
     euroHPC: URIRef  # datatype property: EuroHPC
@@ -113,6 +130,7 @@ class EAI(DefinedNamespace):
     facilityKind: URIRef  # datatype property: facility kind
     fieldOfUseRestrictions: URIRef  # datatype property: field-of-use restrictions
     fineTunedFrom: URIRef  # object property: fine-tuned from
+    fromDay: URIRef  # datatype property: from day
     fsfLibre: URIRef  # datatype property: FSF libre
     fundedBy: URIRef  # object property: funded by
     funder: URIRef  # object property: funder
@@ -128,10 +146,13 @@ class EAI(DefinedNamespace):
     inBlocToday: URIRef  # object property: in bloc today
     inFamily: URIRef  # object property: in family
     inGraph: URIRef  # object property: in graph
+    insideBloc: URIRef  # object property: inside bloc
     isoCode: URIRef  # datatype property: ISO code
     issuedBy: URIRef  # object property: issued by
     jurisdiction: URIRef  # object property: jurisdiction
+    jurisdictionProfile: URIRef  # object property: jurisdiction profile
     licence: URIRef  # object property: licence
+    licenceFamily: URIRef  # object property: licence family
     licenceText: URIRef  # object property: licence text
     liveUrl: URIRef  # object property: live URL
     locator: URIRef  # datatype property: locator
@@ -152,6 +173,7 @@ class EAI(DefinedNamespace):
     operationalSince: URIRef  # datatype property: operational since
     organisationType: URIRef  # datatype property: organisation type
     osiApproved: URIRef  # datatype property: OSI approved
+    outsideBloc: URIRef  # object property: outside bloc
     parameterCount: URIRef  # datatype property: parameter count
     parentProgramme: URIRef  # object property: parent programme
     participant: URIRef  # object property: participant
@@ -171,6 +193,7 @@ class EAI(DefinedNamespace):
     recordsRejected: URIRef  # datatype property: records rejected
     rejected: URIRef  # object property: rejected
     releaseDate: URIRef  # datatype property: release date
+    reliesOn: URIRef  # object property: relies on
     repository: URIRef  # object property: repository
     resultOf: URIRef  # object property: result of
     retrievedAt: URIRef  # datatype property: retrieved at
@@ -178,6 +201,8 @@ class EAI(DefinedNamespace):
     ror: URIRef  # object property: ROR id
     runError: URIRef  # datatype property: run error
     runStatus: URIRef  # datatype property: run status
+    seat: URIRef  # object property: seat
+    seatUnknown: URIRef  # datatype property: seat unknown
     sme: URIRef  # datatype property: SME
     softwareVersion: URIRef  # datatype property: software version
     source: URIRef  # object property: source
@@ -199,10 +224,12 @@ class EAI(DefinedNamespace):
     triplesWritten: URIRef  # datatype property: triples written
     underProgramme: URIRef  # object property: under programme
     unresolved: URIRef  # object property: unresolved
+    untilDay: URIRef  # datatype property: until day
     userThreshold: URIRef  # datatype property: user threshold
     usesSoftware: URIRef  # object property: uses software
     usesTokenizerOf: URIRef  # object property: uses tokenizer of
     vatNumber: URIRef  # datatype property: VAT number
     versionOf: URIRef  # object property: version of
     weightsLicence: URIRef  # object property: weights licence
+    whollyInsideBloc: URIRef  # object property: wholly inside bloc
     wikidata: URIRef  # object property: Wikidata item

@@ -1,4 +1,4 @@
-"""Overview: what the graph holds and the headline findings, computed from the current data."""
+"""Overview: what the graph holds and the headline findings, each read off a saved question it links to."""
 
 import pandas as pd
 import streamlit as st
@@ -9,8 +9,14 @@ ctx = state.context()
 st.title("Overview")
 components.require_graph(ctx)
 
+
+def question_link(question: str, params: dict, label: str) -> None:
+    """A link to the saved question and parameters that reproduce a figure (plain-text label)."""
+    st.page_link("pages/questions.py", label=label, icon=":material/quiz:",
+                 query_params={"q": question, **{f"p_{k}": v for k, v in params.items()}})
+
+
 with st.spinner("Summarising the graph…"):
-    figures = precomputed.overview(ctx)
     findings = precomputed.findings(ctx)
 
 st.subheader("Headline findings")
@@ -18,36 +24,51 @@ for column, finding in zip(st.columns(len(findings)), findings):
     with column:
         st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}", border=True)
         st.caption(finding.detail)
+        for link in finding.links:
+            question_link(link.question, dict(link.params), f"Reproduce: {link.question}")
 
-st.page_link("pages/questions.py", label="Which European models depend on a non-EU base model, and under which "
-             "licences?", icon=":material/quiz:", query_params={"q": "dependency/non-bloc-ancestors"})
+
+def chart(question: str, *, x: str, y: str, caption: str, params: dict | None = None) -> pd.DataFrame:
+    """A saved question's answer as a bar chart, its caption and the link that reproduces it."""
+    result = precomputed.answer(ctx, question, params or {})
+    frame = pd.DataFrame([{k: components.display(v) if v is not None else "" for k, v in row.items()}
+                          for row in result.records()])
+    if not frame.empty:
+        frame[y] = pd.to_numeric(frame[y])
+        st.altair_chart(charts.bar(frame, x=x, y=y), width="stretch")
+    st.caption(caption)
+    question_link(question, params or {}, f"Reproduce: {question}")
+    return frame
+
 
 st.subheader("What the graph holds")
 left, right = st.columns(2)
 with left:
-    kinds = pd.DataFrame(list(figures.kinds.items()), columns=["kind", "nodes"])
-    st.altair_chart(charts.bar(kinds, x="kind", y="nodes"), width="stretch")
+    chart("overview/counts-by-kind", x="kind", y="entities", caption="Entities by kind.")
 with right:
-    regions = pd.DataFrame(figures.regions, columns=["region", "kind", "count"])
-    st.altair_chart(charts.bar(regions, x="region", y="count", colour="kind"), width="stretch")
-    st.caption("Models and organisations by the region of their (provider's) seat today.")
+    chart("sovereignty/jurisdiction-known", x="standing", y="models", params={"bloc": "eu"},
+          caption="Models inside the EU (a developer seated there), outside it (every seat known, none there), "
+                  "or of unknown jurisdiction, today.")
 
 left, right = st.columns(2)
 with left:
-    st.markdown("**Models by provider country**")
-    st.altair_chart(charts.tile_map(figures.countries, title="models"), width="stretch")
-    outside = {c: n for c, n in figures.countries.items() if c not in charts.TILES}
+    st.markdown("**Models by the country of their developers**")
+    by_country = precomputed.answer(ctx, "overview/models-by-country", {"bloc": "eu"})
+    countries = {str(r["country"]).rsplit("/", 1)[-1]: int(r["models"].toPython())
+                 for r in by_country.records() if r["country"] is not None}
+    st.altair_chart(charts.tile_map(countries, title="models"), width="stretch")
+    outside = {c: n for c, n in countries.items() if c not in charts.TILES}
     if outside:
         st.caption("Outside the map: " + ", ".join(f"{c} ({n})" for c, n in outside.items()))
+    question_link("overview/models-by-country", {"bloc": "eu"}, "Reproduce: overview/models-by-country")
 with right:
-    licences = pd.DataFrame(list(figures.licence_classes.items()), columns=["licence class", "models"])
-    st.altair_chart(charts.bar(licences, x="licence class", y="models"), width="stretch")
-    st.caption("Models by the openness class of their preferred licence.")
+    chart("overview/models-by-licence-class", x="licenceClass", y="models",
+          caption="Models by the openness class of their preferred licence.")
 
 st.subheader("Sources")
 table = pd.DataFrame([{"source": s.source, "triples": s.triples or 0, "last ingest": (s.last_run or "")[:19],
                        "status": s.status or "", "retrieved": (s.retrieved_at or "")[:19]}
-                      for s in figures.sources])
+                      for s in ctx.store.sources()])
 left, right = st.columns(2)
 with left:
     st.altair_chart(charts.bar(table, x="source", y="triples"), width="stretch")

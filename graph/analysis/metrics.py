@@ -5,12 +5,12 @@ Traversals visit neighbours in IRI order, so paths are the same on every run.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph()
->>> g.add_node("m", kind="model", label="m", jurisdiction="FRA")
->>> g.add_node("base", kind="model", label="base", jurisdiction="USA")
->>> g.add_edge("m", "base", relation="fineTunedFrom")
->>> up = upstream(g, "m", bloc={"FRA"})
->>> [(n.node, n.depth, n.outside) for n in up.nodes], up.foreign_share
-([('base', 1, True)], 1.0)
+>>> g.add_node("m", kind="model", label="m", seats=("FRA",))
+>>> g.add_node("base", kind="model", label="base", seats=("USA",))
+>>> g.add_edge("m", "base", relation="fine-tune")
+>>> up = upstream(g, "m", standing={"m": "inside", "base": "outside"})
+>>> [(n.node, n.depth, n.standing) for n in up.nodes], up.foreign_share
+([('base', 1, 'outside')], 1.0)
 >>> [a.node for a in what_if(g, "base")]
 ['m']
 """
@@ -18,13 +18,14 @@ Traversals visit neighbours in IRI order, so paths are the same on every run.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
-#: concentration dimension -> the edge relation that reaches its entities.
-DIMENSIONS = {"provider": "providedBy", "dataset": "trainedOn", "facility": "trainedAt", "vendor": "acceleratorVendor"}
+#: concentration dimension -> the code of the edge relation that reaches its entities.
+DIMENSIONS = {"provider": "provider", "dataset": "trained-on", "facility": "trained-at", "vendor": "accelerator-vendor"}
+_OUTSIDE, _INSIDE = "outside", "inside"
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,16 @@ class UpstreamNode:
     depth: int
     relation: str
     path: tuple[str, ...]
-    jurisdiction: str | None
-    outside: bool | None
+    seats: tuple[str, ...]
+    standing: str | None
+
+    @property
+    def outside(self) -> bool:
+        return self.standing == _OUTSIDE
 
     def as_rows(self) -> list[dict[str, object]]:
         return [{"node": self.node, "kind": self.kind, "label": self.label, "depth": self.depth,
-                 "relation": self.relation, "jurisdiction": self.jurisdiction, "outside": self.outside,
+                 "relation": self.relation, "seats": " ".join(self.seats), "standing": self.standing,
                  "path": " > ".join(self.path)}]
 
 
@@ -51,10 +56,10 @@ class Upstream:
     """The upstream closure of a model and the share of it outside the bloc (formula in :func:`upstream`)."""
 
     model: str
-    bloc: frozenset[str]
     nodes: tuple[UpstreamNode, ...]
     known: int
     foreign: int
+    unknown: int
     foreign_share: float | None
 
     def as_rows(self) -> list[dict[str, object]]:
@@ -77,12 +82,13 @@ def _bfs(g: nx.DiGraph, sources: Iterable[str], *, reverse: bool) -> dict[str, t
     return paths
 
 
-def upstream(g: nx.DiGraph, model: str, *, bloc: set[str] | frozenset[str]) -> Upstream:
-    """Every node the model depends on, at any depth, with its distance, path and jurisdiction.
+def upstream(g: nx.DiGraph, model: str, *, standing: Mapping[str, str]) -> Upstream:
+    """Every node the model depends on, at any depth, with its distance, path and where it stands for a bloc.
 
     U = the nodes reachable from the model along dependency edges (the model itself excluded);
-    K = the nodes of U with a known jurisdiction; F = the nodes of K whose jurisdiction is not in ``bloc``;
-    ``foreign_share`` = |F| / |K| (None when K is empty). Licences have no jurisdiction, so they never count.
+    K = the nodes of U that are inside or outside the bloc (``standing``: node -> inside | outside | unknown; a
+    node missing from it, a licence, has no seat); F = the nodes of K outside; ``foreign_share`` = |F| / |K|
+    (None when K is empty); ``unknown`` counts the nodes of U whose standing is unknown.
     """
     if model not in g:
         raise KeyError(f"{model} is not in the dependency graph")
@@ -92,15 +98,15 @@ def upstream(g: nx.DiGraph, model: str, *, bloc: set[str] | frozenset[str]) -> U
         if node == model:
             continue
         data = g.nodes[node]
-        where = data.get("jurisdiction")
         nodes.append(UpstreamNode(
             node=node, kind=data.get("kind"), label=data.get("label", node), depth=len(path) - 1,
-            relation=g.edges[path[-2], node]["relation"], path=path, jurisdiction=where,
-            outside=None if where is None else where not in bloc))
+            relation=g.edges[path[-2], node]["relation"], path=path, seats=tuple(data.get("seats", ())),
+            standing=standing.get(node)))
     nodes.sort(key=lambda n: (n.depth, n.node))
-    known = sum(1 for n in nodes if n.outside is not None)
+    known = sum(1 for n in nodes if n.standing in (_INSIDE, _OUTSIDE))
     foreign = sum(1 for n in nodes if n.outside)
-    return Upstream(model=model, bloc=frozenset(bloc), nodes=tuple(nodes), known=known, foreign=foreign,
+    unknown = sum(1 for n in nodes if n.standing not in (None, _INSIDE, _OUTSIDE))
+    return Upstream(model=model, nodes=tuple(nodes), known=known, foreign=foreign, unknown=unknown,
                     foreign_share=foreign / known if known else None)
 
 
@@ -135,8 +141,8 @@ def concentration(g: nx.DiGraph, *, dimension: str, models: Iterable[str] | None
                   top_k: int = 5) -> Concentration:
     """How concentrated the upstream providers, datasets, facilities or accelerator vendors of models are.
 
-    For each model m, E(m) = the entities reached by a ``dimension`` edge (providedBy, trainedOn, trainedAt,
-    acceleratorVendor) from m or from any node upstream of m: its own provider and its ancestors' providers,
+    For each model m, E(m) = the entities reached by a ``dimension`` edge (provider, trained-on, trained-at,
+    accelerator-vendor) from m or from any node upstream of m: its own provider and its ancestors' providers,
     its and its ancestors' training data, and so on. c_e = the number of models m with e in E(m);
     s_e = 100 × c_e / Σ c (shares in percent); HHI = Σ s_e² (0 to 10,000: 10,000 is one entity for everything,
     below 1,500 is usually read as unconcentrated); top-k share = the sum of the k largest s_e.
@@ -174,12 +180,12 @@ def reached_by(g: nx.DiGraph, relation: str, roots: Iterable[str]) -> dict[str, 
     a closure per model (100,000 models: 0.75 s against 0.1 s). A node with one contributing parent shares its
     set instead of copying it.
 
-    >>> g = nx.DiGraph([("m2", "m1", {"relation": "fineTunedFrom"}), ("m1", "org", {"relation": "providedBy"}),
-    ...                 ("m2", "lab", {"relation": "providedBy"})])
-    >>> sorted(reached_by(g, "providedBy", ["m2"])["m2"])
+    >>> g = nx.DiGraph([("m2", "m1", {"relation": "fine-tune"}), ("m1", "org", {"relation": "provider"}),
+    ...                 ("m2", "lab", {"relation": "provider"})])
+    >>> sorted(reached_by(g, "provider", ["m2"])["m2"])
     ['lab', 'org']
-    >>> g.add_edge("org", "m2", relation="derivedFrom")  # a cycle
-    >>> reached_by(g, "providedBy", ["m2"]) is None
+    >>> g.add_edge("org", "m2", relation="derived")  # a cycle
+    >>> reached_by(g, "provider", ["m2"]) is None
     True
     """
     memo: dict[str, frozenset[str]] = {}

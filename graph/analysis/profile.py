@@ -1,9 +1,10 @@
 """Store-level analyses: language coverage by EU-controlled open models, and a model's sovereignty profile.
 
-"EU-controlled" (for any bloc): the jurisdiction of the provider's ultimate controller on the date - following
-the control relations in force that day, or the provider's own preferred jurisdiction when nobody controls it -
-is a member of the bloc on that date. "Open": the preferred weights licence is in the open or open-restricted
-class (eai:OpenLicence, eai:OpenRestrictedLicence): downloadable weights that may be used commercially.
+"EU-controlled" (for any bloc): the ultimate controller of at least one of the model's developers (following the
+control relations in force that day, to the top; the developer itself when nobody controls it) is seated in a
+member country that day. "Open": the preferred weights licence is in a class that counts as open (the ontology's
+``eai:countsAsOpen``: open, or open with restrictions). Both come from the derived graph (today) or the same rules
+(another day); nothing is decided here.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from datetime import date
 
 from rdflib import URIRef
 
-from euaigraph.ontology.namespaces import PREFIXES
-
-from euaigraph.graph.analysis.read import alpha3, bloc_members, control_chain, control_on, jurisdictions, today
+from euaigraph.graph.analysis.read import control_standings
+from euaigraph.graph.load import rules
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import nt_term
+from euaigraph.ontology import reference
+from euaigraph.ontology.namespaces import PREFIXES
 
-OPEN_CLASSES = frozenset({"OpenLicence", "OpenRestrictedLicence"})
-CLASS_NAMES = {"OpenLicence": "open", "OpenRestrictedLicence": "open-restricted",
-               "NonCommercialLicence": "non-commercial", "ClosedLicence": "closed"}
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("eai", "rdfs", "skos"))
+
+
+def class_code(cls: object | None) -> str | None:
+    """The code (open, closed, ...) of a licence openness class IRI, or None."""
+    return next((c.code for c in reference.licence_classes() if cls is not None and str(c.iri) == str(cls)), None)
 
 
 @dataclass(frozen=True)
@@ -45,33 +49,21 @@ class LanguageCoverage:
                  "below_threshold": self.below_threshold, "model_ids": " ".join(self.models)}]
 
 
-def _controlling(store: Store, providers: set[str], on: date) -> dict[str, str | None]:
-    """Provider IRI -> alpha-3 of its ultimate controller on ``on`` (its own seat when nobody controls it)."""
-    control = control_on(store, on=on)
-    ultimate = {p: (control_chain(p, control) or [{"controller": p}])[-1]["controller"] for p in providers}
-    seats = jurisdictions(store, set(ultimate.values()) | providers)
-    return {p: seats.get(u) or seats.get(p) for p, u in ultimate.items()}
-
-
 def language_coverage(store: Store, *, bloc: str = "eu", on: date | None = None,
                       threshold: int = 2) -> list[LanguageCoverage]:
     """For each of the 24 official EU languages, the EU-controlled open models that support it (module docstring
     for both terms); ``below_threshold`` flags languages with fewer than ``threshold`` such models."""
-    day = on or today()
     languages = store.execute(SPARQL_PREFIXES + """SELECT ?l ?code (MIN(STR(?name)) AS ?label) WHERE {
-      ?l eai:euOfficialLanguage true ; eai:isoCode ?code . OPTIONAL { ?l skos:prefLabel ?name } }
+      ?l eai:euOfficialLanguage true ; eai:isoCode ?code .
+      OPTIONAL { ?l skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), "en")) } }
       GROUP BY ?l ?code""").rows
-    open_classes = " ".join(f"eai:{name}" for name in sorted(OPEN_CLASSES))  # fewer rows to read at 10^6 triples
-    # Not DISTINCT: the sets below drop repeats, at less cost than the engine's (0.28 s of 1.7 s at 10^5 models).
-    models = store.values(SPARQL_PREFIXES + f"""SELECT ?l ?m ?provider WHERE {{
-      VALUES ?cls {{ {open_classes} }} ?licence eai:opennessClass ?cls . ?m eai:preferredLicence ?licence .
-      ?m eai:supportsLanguage ?l ; a eai:AIModel ; eai:providedBy ?provider . ?l eai:euOfficialLanguage true }}""")
-    providers = {p for _, _, p in models}
-    controlling = _controlling(store, providers, day)
-    members = bloc_members(store, bloc=bloc, on=day)
+    models = store.values(SPARQL_PREFIXES + """SELECT ?l ?m WHERE {
+      ?cls eai:countsAsOpen true . ?licence eai:opennessClass ?cls . ?m eai:preferredLicence ?licence .
+      ?m eai:supportsLanguage ?l ; a eai:AIModel . ?l eai:euOfficialLanguage true }""")
+    controlled = control_standings(store, bloc=bloc, on=on)
     by_language: dict[str, set[str]] = defaultdict(set)
-    for language, model, provider in models:
-        if controlling.get(provider) in members:  # the query keeps open classes only
+    for language, model in models:
+        if controlled.get(model) == rules.INSIDE:
             by_language[language].add(model)
     out = [LanguageCoverage(language=str(lang), code=str(code), label=str(label or code),
                             models=tuple(sorted(by_language[str(lang)])),
@@ -140,5 +132,4 @@ def sources_of(store: Store, subjects: set[str], predicates: tuple[str, ...]) ->
                          for s, u in cited}))
 
 
-__all__ = ["CLASS_NAMES", "OPEN_CLASSES", "Component", "LanguageCoverage", "Profile", "alpha3",
-           "language_coverage", "sources_of"]
+__all__ = ["Component", "LanguageCoverage", "Profile", "class_code", "language_coverage", "sources_of"]

@@ -1,60 +1,43 @@
-"""Reading what the metrics need from a store: the dependency graph, bloc members on a date, control on a date.
+"""Reading what the metrics need from a store: the dependency graph and where each node stands for a bloc.
 
-The dependency graph is a :class:`networkx.DiGraph` whose nodes are IRI strings and whose edges point from the
-dependent thing to what it depends on (child -> parent): a model to its base model, tokenizer source, training
-datasets, training facilities, licence and provider; a dataset to its curator and licence; a facility to its
-operator and accelerator vendor; an organisation to its controller today. It is built from three SPARQL queries
-over the derived graph (preferred licence and jurisdiction, control today), never one query per node.
+The dependency graph is a :class:`networkx.DiGraph` whose nodes are IRI strings and whose edges are the derived
+``eai:reliesOn`` edges, from the dependent thing to what it depends on (child -> parent), each labelled with the
+code of the relation it comes from (``fine-tune``, ``trained-on``, ``licence``, ``provider``, ...: the relations
+the ontology marks as dependencies). SPARQL over ``eai:reliesOn+`` and networkx reachability over this graph are
+therefore the same relation (tested on random graphs).
 
-Dates follow the curated convention: a start date given as a year or month counts from its first day, an end
-date is the last day (of the year or month, when partial).
-
->>> covers("1995", None, date(1995, 1, 1)), covers("1973-01-01", "2020-01-31", date(2020, 2, 1))
-(True, False)
->>> covers("2015", "2018", date(2018, 12, 31))
-True
+Where a node stands for a bloc (inside, outside, unknown) is read from the jurisdiction profiles the derived graph
+wrote for today; for another day it is worked out by the same rules from the same claims
+(:func:`euaigraph.graph.load.derived.world`). Nothing here applies a rule of its own.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import networkx as nx
+from rdflib import URIRef
 from rdflib.term import Node
 
-from euaigraph.ontology import iri
-from euaigraph.ontology.namespaces import PREFIXES
-
+from euaigraph.graph.load import derived, rules
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import nt_term
+from euaigraph.ontology import iri, reference
+from euaigraph.ontology.namespaces import PREFIXES
 
-#: SPARQL property -> the ``relation`` attribute of its edges (lineage sub-properties keep their own name).
-RELATIONS: dict[str, str] = {
-    "derivedFrom": "derivedFrom", "fineTunedFrom": "fineTunedFrom",
-    "continuedPretrainingOf": "continuedPretrainingOf", "distilledFrom": "distilledFrom",
-    "mergedFrom": "mergedFrom", "quantisedFrom": "quantisedFrom", "adapterOf": "adapterOf",
-    "usesTokenizerOf": "usesTokenizerOf", "trainedOn": "trainedOn", "trainedAt": "trainedAt",
-    "preferredLicence": "licence", "providedBy": "providedBy", "curatedBy": "curatedBy",
-    "acceleratorVendor": "acceleratorVendor", "operatedBy": "operatedBy", "controlledBy": "controlledBy",
-}
-_RELATION_OF = {f"{PREFIXES['eai']}{name}": relation for name, relation in RELATIONS.items()}
-LINEAGE = frozenset({"derivedFrom", "fineTunedFrom", "continuedPretrainingOf", "distilledFrom", "mergedFrom",
-                     "quantisedFrom", "adapterOf"})
-KINDS = {"AIModel": "model", "Dataset": "dataset", "ComputeFacility": "facility", "Organisation": "organisation",
-         "Person": "person", "Licence": "licence"}
-
-_PREFIX = f"PREFIX eai: <{PREFIXES['eai']}>\nPREFIX rdfs: <{PREFIXES['rdfs']}>\n"
-_EDGES = _PREFIX + "SELECT ?child ?p ?parent WHERE { VALUES ?p { %s } ?child ?p ?parent . FILTER(isIRI(?parent)) }" % (
-    " ".join(f"eai:{name}" for name in RELATIONS))
-# Nodes and labels are read flat and joined in Python: grouping (for one label per node) took longer than both.
-_NODES = _PREFIX + "SELECT ?node ?class WHERE { VALUES ?class { %s } ?node a ?class }" % (
-    " ".join(f"eai:{name}" for name in KINDS))
+_PREFIX = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("eai", "rdfs", "skos", "owl"))
+_EDGES = _PREFIX + """SELECT ?child ?relation ?parent WHERE {
+  ?child eai:reliesOn ?parent . ?child ?p ?parent . ?p eai:dependency true ; eai:code ?relation }"""
+_NODES = _PREFIX + "SELECT ?node ?kind WHERE { ?class eai:code ?kind ; a owl:Class . ?node a ?class }"
 _LABELS = _PREFIX + "SELECT ?node ?name WHERE { ?node rdfs:label ?name }"
-_COUNTRIES = _PREFIX + """SELECT ?node ?p ?country WHERE {
-  VALUES ?p { eai:preferredJurisdiction eai:controllingCountry } ?node ?p ?country }"""
+_PROFILES = _PREFIX + """SELECT ?node ?bloc ?standing ?seat WHERE {
+  ?node eai:jurisdictionProfile ?p .
+  OPTIONAL { VALUES ?sp { eai:insideBloc eai:outsideBloc eai:blocUnknown } ?p ?sp ?bloc . ?sp eai:code ?standing }
+  OPTIONAL { ?p eai:seat ?seat } }"""
+#: Kinds whose node is a thing that has a seat (licences and licence families have none).
+_SEATLESS = {"licence", "licence-family"}
 
 
 def alpha3(country: Node | str | None) -> str | None:
@@ -66,86 +49,9 @@ def alpha3(country: Node | str | None) -> str | None:
     return None if country is None else str(country).rsplit("/", 1)[-1]
 
 
-def _local(term: Node) -> str:
-    return str(term).rsplit("#", 1)[-1]
-
-
-def dependency_graph(store: Store) -> nx.DiGraph:
-    """The dependency graph of the whole store (see the module docstring).
-
-    Node attributes: ``kind`` (model, dataset, facility, organisation, person, licence or None), ``label`` (the
-    smallest rdfs:label, else the IRI's last segment), ``jurisdiction`` (alpha-3: an organisation's or facility's
-    preferred jurisdiction, a model's provider's, a dataset's curator's) and ``controlling`` (alpha-3 of the
-    ultimate controller today, same rule). Every model is a node, with or without edges.
-    """
-    kinds: dict[str, str | None] = {}
-    for node, klass in store.values(_NODES):
-        # A node typed twice (an organisation that is also a person) keeps the more specific kind.
-        if kinds.get(node) in (None, "organisation"):
-            kinds[node] = KINDS[_local(klass)]
-    labels: dict[str, str] = {}
-    for node, name in store.values(_LABELS):
-        if node in kinds and name is not None and (node not in labels or name < labels[node]):
-            labels[node] = name
-    edges = _edges(store)
-    for child, parent in edges:
-        kinds.setdefault(child, None)
-        kinds.setdefault(parent, None)
-    own: dict[str, dict[str, str]] = defaultdict(dict)
-    for node, predicate, country in store.values(_COUNTRIES):
-        own[node][_local(predicate)] = alpha3(country)
-    holders = _holders(edges, kinds)
-    g = nx.DiGraph()
-    g.add_nodes_from(_node_data(node, kind, labels, own.get(holders.get(node, node), {})) for node, kind in kinds.items())
-    g.add_edges_from((child, parent, {"relation": relation}) for (child, parent), relation in edges.items())
-    return g
-
-
-def _edges(store: Store) -> dict[tuple[str, str], str]:
-    """(child, parent) -> relation. Sources write eai:derivedFrom beside the specific lineage property: an edge
-    keeps the specific one, else the first relation read."""
-    edges: dict[tuple[str, str], str] = {}
-    for child, predicate, parent in store.values(_EDGES):
-        relation = _RELATION_OF[predicate]
-        current = edges.get((child, parent))
-        if current is None or (current == "derivedFrom" and relation in LINEAGE):
-            edges[child, parent] = relation
-    return edges
-
-
-def _holders(edges: dict[tuple[str, str], str], kinds: dict[str, str | None]) -> dict[str, str]:
-    """Whose jurisdiction a node has: a model its provider's, a dataset its curator's (the smallest IRI of
-    several); other nodes their own."""
-    wanted = {"model": "providedBy", "dataset": "curatedBy"}
-    holders: dict[str, str] = {}
-    for (child, parent), relation in edges.items():
-        if wanted.get(kinds[child] or "") == relation and (child not in holders or parent < holders[child]):
-            holders[child] = parent
-    return holders
-
-
-def _node_data(node: str, kind: str | None, labels: dict[str, str], facts: dict[str, str]) -> tuple[str, dict]:
-    label = labels.get(node) if kind is not None else None
-    return node, {"kind": kind, "label": label or node.rsplit("/", 1)[-1],
-                  "jurisdiction": facts.get("preferredJurisdiction"), "controlling": facts.get("controllingCountry")}
-
-
-# -- dates, blocs and control ------------------------------------------------------------------------------------
-def _bound(value: Node | str | None, *, first: bool) -> date | None:
-    if value is None:
-        return None
-    parts = [int(x) for x in str(value)[:10].split("-") if x.isdigit()]
-    if len(parts) == 1:
-        return date(parts[0], 1, 1) if first else date(parts[0], 12, 31)
-    if len(parts) == 2:
-        return date(parts[0], parts[1], 1 if first else calendar.monthrange(parts[0], parts[1])[1])
-    return date(*parts[:3])
-
-
-def covers(start: Node | str | None, end: Node | str | None, day: date) -> bool:
-    """Whether a dated fact (membership, control) holds on ``day``; see the module docstring for partial dates."""
-    first, last = _bound(start, first=True), _bound(end, first=False)
-    return (first is None or first <= day) and (last is None or day <= last)
+def bloc_code(bloc: Node | str) -> str:
+    """``eu`` for the bloc IRI (or the code itself)."""
+    return str(bloc).rsplit("/", 1)[-1]
 
 
 def today() -> date:
@@ -153,16 +59,81 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def bloc_members(store: Store, *, bloc: str = "eu", on: date | None = None) -> set[str]:
-    """Alpha-3 codes of the countries that are members of ``bloc`` on ``on`` (default today).
+def dependency_graph(store: Store) -> nx.DiGraph:
+    """The dependency graph of the whole store (module docstring).
 
-    A membership (eai:Membership) holds from its start date to its end date, the last day of membership.
+    Node attributes: ``kind`` (a kind code, or None), ``label`` (the smallest rdfs:label, else the IRI's last
+    segment), ``seats`` (sorted alpha-3 codes where it is seated: its developers' for a model, its curators' for a
+    dataset, its own otherwise) and ``standing`` (bloc code -> inside | outside | unknown, today). Every model is
+    a node, with or without edges.
     """
+    kinds: dict[str, str | None] = {}
+    for node, kind in store.values(_NODES):
+        # A node typed twice keeps the more specific kind (a person typed organisation too, a consortium).
+        if kinds.get(node) in (None, "organisation"):
+            kinds[node] = kind
+    depth = {r.code: r.depth for r in reference.relations(dependency=True)}
+    edges: dict[tuple[str, str], str] = {}
+    for child, relation, parent in store.values(_EDGES):
+        known = edges.get((child, parent))
+        if child != parent and (known is None or (-depth[relation], relation) < (-depth[known], known)):
+            edges[child, parent] = relation  # the most specific relation stated for the edge
+    for child, parent in edges:
+        kinds.setdefault(child, None)
+        kinds.setdefault(parent, None)
+    labels: dict[str, str] = {}
+    for node, name in store.values(_LABELS):
+        if node in kinds and name is not None and (node not in labels or name < labels[node]):
+            labels[node] = name
+    standing: dict[str, dict[str, str]] = defaultdict(dict)
+    seats: dict[str, set[str]] = defaultdict(set)
+    for node, bloc, code, seat in store.values(_PROFILES):
+        if bloc is not None:
+            standing[node][bloc_code(bloc)] = code
+        if seat is not None:
+            seats[node].add(alpha3(seat))
+    g = nx.DiGraph()
+    g.add_nodes_from((node, {"kind": kind, "label": labels.get(node) or node.rsplit("/", 1)[-1],
+                             "seats": tuple(sorted(seats.get(node, ()))),
+                             "standing": {} if kind in _SEATLESS else dict(standing.get(node, {}))})
+                     for node, kind in kinds.items())
+    g.add_edges_from((child, parent, {"relation": relation}) for (child, parent), relation in edges.items())
+    return g
+
+
+def standings(store: Store, g: nx.DiGraph, *, bloc: str = "eu", on: date | None = None) -> dict[str, str]:
+    """Node -> inside | outside | unknown for ``bloc`` on ``on`` (default today), for every node that has a seat.
+
+    Today's answer is the derived graph's; another day's comes from the same rules applied to the same claims.
+    """
+    if on is None or on == today():
+        return {n: d["standing"].get(bloc, rules.UNKNOWN) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
+    world = derived.world(derived.gather(store, []), on)
+    bloc_iri = iri.bloc_iri(bloc)
+    return {n: world.standing(URIRef(n), bloc_iri) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
+
+
+def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None) -> dict[str, str]:
+    """Thing -> inside | outside | unknown by where its developers are controlled from (see the rules)."""
     day = on or today()
-    query = _PREFIX + f"""SELECT ?country ?start ?end WHERE {{
-      ?country eai:membership ?m . ?m eai:bloc {nt_term(iri.bloc_iri(bloc))} ; eai:startDate ?start .
-      OPTIONAL {{ ?m eai:endDate ?end }} }}"""
-    return {alpha3(c) for c, start, end in store.execute(query).rows if covers(start, end, day)}
+    if day == today():
+        query = _PREFIX + f"""SELECT ?node ?standing WHERE {{ ?node eai:jurisdictionProfile ?p .
+          VALUES ?sp {{ eai:controlInsideBloc eai:controlOutsideBloc eai:controlUnknown }}
+          ?p ?sp {nt_term(iri.bloc_iri(bloc))} . ?sp eai:code ?standing }}"""
+        return dict(store.values(query))
+    world = derived.world(derived.gather(store, []), day)
+    members = world.members.get(iri.bloc_iri(bloc), frozenset())
+    out = {}
+    for thing in world.things():
+        s = world.seats(thing)
+        out[str(thing)] = rules.standing(s.controlled_from, unknown=s.control_unknown, members=members)
+    return out
+
+
+def bloc_members(store: Store, *, bloc: str = "eu", on: date | None = None) -> set[str]:
+    """Alpha-3 codes of the countries that are members of ``bloc`` on ``on`` (default today)."""
+    world = derived.world(derived.gather(store, []), on or today())
+    return {alpha3(c) for c in world.members.get(iri.bloc_iri(bloc), frozenset())}
 
 
 def control_on(store: Store, *, on: date | None = None) -> dict[str, list[dict[str, str | None]]]:
@@ -174,7 +145,7 @@ def control_on(store: Store, *, on: date | None = None) -> dict[str, list[dict[s
       OPTIONAL { ?c eai:endDate ?end } OPTIONAL { ?c eai:recordUrl ?url } } ORDER BY ?org ?start ?controller"""
     out: dict[str, list[dict[str, str | None]]] = defaultdict(list)
     for org, controller, kind, start, end, url in store.execute(query).rows:
-        if covers(start, end, day):
+        if rules.holds(start, end, day):
             out[str(org)].append({"controller": str(controller), "kind": _text(kind), "since": _text(start),
                                   "until": _text(end), "url": _text(url)})
     return dict(out)
@@ -199,18 +170,17 @@ def control_chain(org: str, control: dict[str, list[dict[str, str | None]]]) -> 
 
 def jurisdictions(store: Store, nodes: Iterable[str]) -> dict[str, str]:
     """IRI -> alpha-3 of the preferred jurisdiction, for the given nodes that have one."""
-    values = " ".join(nt_term(iri_ref) for iri_ref in _iris(nodes))
+    values = " ".join(nt_term(URIRef(n)) for n in sorted(set(nodes)))
     if not values:
         return {}
     query = _PREFIX + f"SELECT ?n ?c WHERE {{ VALUES ?n {{ {values} }} ?n eai:preferredJurisdiction ?c }}"
     return {n: alpha3(c) for n, c in store.values(query)}
 
 
-def _iris(nodes: Iterable[str]):
-    from rdflib import URIRef
+def lineage_codes() -> frozenset[str]:
+    """Relation codes of the lineage group (what the graph view calls lineage)."""
+    return frozenset(r.code for r in reference.relations(group="lineage"))
 
-    return [URIRef(n) for n in sorted(set(nodes))]
 
-
-__all__ = ["LINEAGE", "RELATIONS", "alpha3", "bloc_members", "control_chain", "control_on", "covers",
-           "dependency_graph", "jurisdictions", "today"]
+__all__ = ["alpha3", "bloc_code", "bloc_members", "control_chain", "control_on", "control_standings",
+           "dependency_graph", "jurisdictions", "lineage_codes", "standings", "today"]

@@ -1,10 +1,10 @@
 """The sovereignty profile of one model: six explained components, each with its value, status and sources.
 
-Components: provider jurisdiction, control chain, upstream foreign share, compute location, licence openness,
+Components: developer jurisdiction, control chain, upstream foreign share, compute location, licence openness,
 data openness. There is deliberately no overall score: the components answer different questions and an
-analyst weighs them. Location statuses are inside | outside | unknown (relative to the bloc on the date);
-licence openness uses the licence classes (open | open-restricted | non-commercial | closed | unknown); data
-openness is open | partial | closed | unknown.
+analyst weighs them. Where the model and its upstream stand for the bloc (inside | outside | unknown) is the
+derived graph's answer (the rule of decisions/0009-european-rule.md), never worked out here; licence openness uses
+the licence classes of the ontology; data openness is open | partial | closed | unknown.
 """
 
 from __future__ import annotations
@@ -14,30 +14,35 @@ from datetime import date
 import networkx as nx
 from rdflib import URIRef
 
-from euaigraph.graph.analysis.read import alpha3, bloc_members, control_chain, control_on, dependency_graph, jurisdictions, today
 from euaigraph.graph.analysis.metrics import upstream
-from euaigraph.graph.analysis.profile import CLASS_NAMES, SPARQL_PREFIXES, Component, Profile, sources_of
+from euaigraph.graph.analysis.profile import SPARQL_PREFIXES, Component, Profile, class_code, sources_of
+from euaigraph.graph.analysis.read import (
+    alpha3,
+    control_chain,
+    control_on,
+    control_standings,
+    dependency_graph,
+    standings,
+    today,
+)
+from euaigraph.graph.load import rules
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import nt_term
+from euaigraph.ontology import reference
 
-_RANK = {"open": 1, "open-restricted": 2, "non-commercial": 3, "closed": 4}
-_GRADES = {"GradeOpen": "open", "GradePartial": "partial", "GradeClosed": "closed"}
+_GRADES = {str(g.iri): g.code for g in reference.grades()}
 
 
 def _merged(*groups: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({source for group in groups for source in group}))
 
 
-def _where(country: str | None, members: set[str]) -> str:
-    return "unknown" if country is None else ("inside" if country in members else "outside")
-
-
 def _worst(statuses: list[str]) -> str:
-    """outside beats unknown beats inside: one foreign provider or facility is enough to matter."""
-    for status in ("outside", "unknown", "inside"):
+    """outside beats unknown beats inside: one foreign facility is enough to matter."""
+    for status in (rules.OUTSIDE, rules.UNKNOWN, rules.INSIDE):
         if status in statuses:
             return status
-    return "unknown"
+    return rules.UNKNOWN
 
 
 def _rows(store: Store, model: str, variables: str, body: str) -> list[tuple]:
@@ -52,56 +57,59 @@ def _label(store: Store, node: str) -> str:
     return str(rows[0][0]) if rows and rows[0][0] is not None else node.rsplit("/", 1)[-1]
 
 
-def _provider(store: Store, model: str, members: set[str], ctx: str) -> tuple[Component, list[str]]:
-    providers = sorted({str(r[0]) for r in _rows(store, model, "?p", "?m eai:providedBy ?p")})
-    seats = jurisdictions(store, providers)
-    statuses = [_where(seats.get(p), members) for p in providers] or ["unknown"]
-    named = ", ".join(f"{_label(store, p)} ({seats.get(p, 'seat unknown')})" for p in providers) or "none recorded"
-    explanation = (f"Provider (eai:providedBy): {named}. The seat is the preferred jurisdiction chosen by the "
-                   f"resolution rule (curated > official register > self-declared > third-party index); {ctx}.")
-    sources = _merged(sources_of(store, {model}, ("providedBy",)), sources_of(store, set(providers), ("jurisdiction",)))
-    return Component("provider jurisdiction", named, _worst(statuses), explanation, sources), providers
+def _developers(store: Store, g: nx.DiGraph, model: str, standing: str, ctx: str) -> tuple[Component, list[str]]:
+    developers = sorted({str(r[0]) for r in _rows(store, model, "?d",
+                                                  "{ ?m eai:providedBy ?d } UNION { ?m eai:developedBy ?d }")})
+    named = ", ".join(f"{_label(store, d)} ({' '.join(g.nodes[d]['seats']) if d in g and g.nodes[d]['seats'] else 'seat unknown'})"
+                      for d in developers) or "none recorded"
+    explanation = (f"Developers: {named}. A seat is the preferred jurisdiction chosen by the resolution rule "
+                   "(curated > official register > self-declared > third-party index); a person or account counts "
+                   "with the organisation it is affiliated with. The model is inside when at least one developer is "
+                   "seated in a member country, outside when every seat is known and none is, unknown otherwise; "
+                   f"{ctx}.")
+    sources = _merged(sources_of(store, {model}, ("providedBy", "developedBy")),
+                      sources_of(store, set(developers), ("jurisdiction",)))
+    return Component("developer jurisdiction", named, standing, explanation, sources), developers
 
 
-def _control(store: Store, providers: list[str], members: set[str], day: date, ctx: str) -> Component:
+def _control(store: Store, model: str, developers: list[str], bloc: str, day: date, ctx: str) -> Component:
     control = control_on(store, on=day)
-    parts, statuses, urls = [], [], []
-    for provider in providers:
-        chain = control_chain(provider, control)
-        ultimate = chain[-1]["controller"] if chain else provider
-        country = jurisdictions(store, [ultimate]).get(ultimate)
-        statuses.append(_where(country, members))
+    parts, urls = [], []
+    for developer in developers:
+        chain = control_chain(developer, control)
+        ultimate = chain[-1]["controller"] if chain else developer
         steps = [f"{_label(store, s['controller'])} ({s['kind'] or 'control'} since {s['since'] or '?'})"
                  for s in chain]
-        parts.append(" → ".join([_label(store, provider), *steps])
-                     + f"; ultimate controller seated in {country or '?'}")
+        parts.append(" → ".join([_label(store, developer), *steps]) + f"; ultimate controller {_label(store, ultimate)}")
         urls += [s["url"] for s in chain if s["url"]]
-    value = "; ".join(parts) or "no provider recorded"
-    explanation = (f"Control relations (eai:control) in force on {day}, followed to the ultimate controller; an "
-                   f"organisation nobody controls is its own ultimate controller; {ctx}.")
-    controllers = {s["controller"] for p in providers for s in control_chain(p, control)}
-    sources = _merged(tuple(urls), sources_of(store, controllers | set(providers), ("control", "jurisdiction")))
-    return Component("control chain", value, _worst(statuses or ["unknown"]), explanation, sources)
+    value = "; ".join(parts) or "no developer recorded"
+    status = control_standings(store, bloc=bloc, on=day).get(model, rules.UNKNOWN)
+    explanation = (f"Control relations in force on {day}, followed to the ultimate controller; an organisation "
+                   f"nobody controls is its own ultimate controller; {ctx}.")
+    controllers = {s["controller"] for d in developers for s in control_chain(d, control)}
+    sources = _merged(tuple(urls), sources_of(store, controllers | set(developers), ("control", "jurisdiction")))
+    return Component("control chain", value, status, explanation, sources)
 
 
-def _upstream(store: Store, g: nx.DiGraph, model: str, members: set[str], ctx: str) -> Component:
-    up = upstream(g, model, bloc=members)
+def _upstream(store: Store, g: nx.DiGraph, model: str, where: dict[str, str], ctx: str) -> Component:
+    up = upstream(g, model, standing=where)
     if up.foreign_share is None:
-        value, status = "no upstream node with a known jurisdiction", "unknown"
+        value, status = "no upstream node inside or outside the bloc", rules.UNKNOWN
     else:
         value = f"{up.foreign} of {up.known} = {up.foreign_share:.0%}"
-        status = "outside" if up.foreign else "inside"
-    foreign = [f"{n.label} ({n.jurisdiction}, {n.relation}, depth {n.depth})" for n in up.nodes if n.outside]
+        status = rules.OUTSIDE if up.foreign else rules.INSIDE
+    foreign = [f"{n.label} ({' '.join(n.seats)}, {n.relation}, depth {n.depth})" for n in up.nodes if n.outside]
     explanation = (f"Share of the upstream nodes (base models at any depth, tokenizers, training data, compute, "
-                   f"accelerator vendors, providers and their controllers) with a known jurisdiction that are "
-                   f"outside the bloc: |F| / |K| with K = {up.known} known, F = {up.foreign} outside; {ctx}. "
+                   f"accelerator vendors, developers and their controllers) inside or outside the bloc that are "
+                   f"outside: |F| / |K| with K = {up.known}, F = {up.foreign}; {up.unknown} upstream nodes of unknown "
+                   f"jurisdiction are not counted; {ctx}. "
                    f"Outside: {', '.join(foreign[:8]) or 'none'}{' …' if len(foreign) > 8 else ''}.")
     lineage = {model} | {n.node for n in up.nodes if n.kind == "model"}
     predicates = ("derivedFrom", "usesTokenizerOf", "trainedOn", "trainedAt", "providedBy")
     return Component("upstream foreign share", value, status, explanation, sources_of(store, lineage, predicates))
 
 
-def _compute(store: Store, model: str, members: set[str], ctx: str) -> Component:
+def _compute(store: Store, model: str, where: dict[str, str], ctx: str) -> Component:
     # Each row: the model or ancestor trained, the facility, its host country, its vendor and the vendor's country.
     rows = _rows(store, model, "?trained ?f ?host ?v ?vc",
                  # The branch binds ?m itself: a BIND alone in a UNION branch would not see the outer ?m.
@@ -118,7 +126,7 @@ def _compute(store: Store, model: str, members: set[str], ctx: str) -> Component
     value = (named + (f"; accelerators: {', '.join(vendors)}" if vendors else "")) or "no training facility recorded"
     if used and not own:
         value += " (ancestors' training: the model names no facility of its own)"
-    statuses = [_where(hosts[f], members) for f in facilities] or ["unknown"]
+    statuses = [where.get(f, rules.UNKNOWN) for f in facilities] or [rules.UNKNOWN]
     explanation = (f"Facilities the model was trained at (eai:trainedAt; those of its ancestors when it names none), "
                    f"their host country (preferred jurisdiction) and accelerator vendor; the status follows the host "
                    f"countries; {ctx}.")
@@ -130,21 +138,23 @@ def _compute(store: Store, model: str, members: set[str], ctx: str) -> Component
 
 def _licence(store: Store, model: str) -> Component:
     # Each row: licence, the model carrying it (the model itself or an ancestor), its class, its SPDX id.
-    rows = _rows(store, model, "?l ?holder ?c ?id",
+    rows = _rows(store, model, "?l ?holder ?c ?id ?effective",
                  "{ ?m eai:preferredLicence ?l . BIND(?m AS ?holder) } UNION "
                  "{ ?m eai:hasAncestor ?holder . ?holder eai:preferredLicence ?l } "
-                 "OPTIONAL { ?l eai:opennessClass ?c } OPTIONAL { ?l eai:spdxId ?id }")
+                 "OPTIONAL { ?l eai:opennessClass ?c } OPTIONAL { ?l eai:spdxId ?id } "
+                 "OPTIONAL { ?m eai:effectiveLicenceClass ?effective }")
     own = [r for r in rows if str(r[1]) == model]
-    cls = lambda r: CLASS_NAMES.get(str(r[2]).rsplit("#", 1)[-1]) if r[2] is not None else None  # noqa: E731
-    own_class = cls(own[0]) if own else None
+    own_class = class_code(own[0][2]) if own else None
+    effective = class_code(rows[0][4]) if rows else None
     name = lambda r: str(r[3]) if r[3] is not None else str(r[0]).rsplit("/", 1)[-1]  # noqa: E731
-    strictest = max((r for r in rows if cls(r)), key=lambda r: (_RANK[cls(r)], str(r[1])), default=None)
     value = f"{name(own[0])} ({own_class or 'class unknown'})" if own else "no licence recorded"
-    explanation = "Openness class of the preferred weights licence (eai:preferredLicence)."
-    if strictest is not None and (own_class is None or _RANK[cls(strictest)] > _RANK[own_class]):
-        value += f"; inherits {cls(strictest)} from {_label(store, str(strictest[1]))} ({name(strictest)})"
-        explanation += " Lineage makes it stricter: an ancestor's licence binds the derivative."
-    return Component("licence openness", value, own_class or "unknown", explanation,
+    explanation = "Openness class of the preferred weights licence."
+    if effective is not None and effective != own_class:
+        carriers = sorted({_label(store, str(r[1])) for r in rows if class_code(r[2]) == effective})
+        value += f"; inherits {effective} from {', '.join(carriers)}"
+        explanation += (" Lineage makes it stricter: the strictest class among the model's and its ancestors' "
+                        "licences binds the derivative (derived as eai:effectiveLicenceClass).")
+    return Component("licence openness", value, own_class or rules.UNKNOWN, explanation,
                      sources_of(store, {model}, ("licence", "weightsLicence")))
 
 
@@ -152,7 +162,7 @@ def _data(store: Store, model: str) -> Component:
     datasets = _rows(store, model, "?d ?c",
                      "?m eai:trainedOn ?d . OPTIONAL { ?d eai:preferredLicence ?l . ?l eai:opennessClass ?c }")
     grades = _rows(store, model, "?dim ?g", "?m eai:openness ?a . ?a eai:dimension ?dim ; eai:grade ?g")
-    data_grades = sorted({_GRADES.get(str(g).rsplit("#", 1)[-1], "unknown") for dim, g in grades
+    data_grades = sorted({_GRADES.get(str(g), rules.UNKNOWN) for dim, g in grades
                           if _is_data_dimension(str(dim))})
     open_sets = {str(d) for d, c in datasets if c is not None and str(c).endswith("#OpenLicence")}
     all_sets = {str(d) for d, _ in datasets}
@@ -185,14 +195,14 @@ def sovereignty_profile(store: Store, model: str, *, bloc: str = "eu", on: date 
     ``graph`` is a dependency graph already built with :func:`dependency_graph` (built here when omitted).
     """
     day = on or today()
-    members = bloc_members(store, bloc=bloc, on=day)
-    ctx = f"inside means a member of {bloc} on {day}"
+    ctx = f"inside means seated in a member of {bloc} on {day}"
     g = graph if graph is not None else dependency_graph(store)
     if model not in g or g.nodes[model].get("kind") != "model":
         raise KeyError(f"{model} is not a model in the graph")
-    provider, providers = _provider(store, model, members, ctx)
-    components = (provider, _control(store, providers, members, day, ctx), _upstream(store, g, model, members, ctx),
-                  _compute(store, model, members, ctx), _licence(store, model), _data(store, model))
+    where = standings(store, g, bloc=bloc, on=day)
+    developers, names = _developers(store, g, model, where.get(model, rules.UNKNOWN), ctx)
+    components = (developers, _control(store, model, names, bloc, day, ctx), _upstream(store, g, model, where, ctx),
+                  _compute(store, model, where, ctx), _licence(store, model), _data(store, model))
     return Profile(model=model, label=_label(store, model), bloc=bloc, on=day, components=components)
 
 

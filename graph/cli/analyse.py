@@ -1,8 +1,8 @@
 """What ``euaigraph analyse METRIC`` runs: one function per metric returning a title, summary lines and rows.
 
 Nodes are given as IRIs or as ``kind:id`` (``model:utter-project/eurollm-9b``, ``org:meta``,
-``licence:LicenseRef-Llama-3-Community``, ``facility:lumi``, ``dataset:hplt/hplt-v2``); a bare id is read as the
-kind the option expects.
+``licence:LicenseRef-Llama-3-Community``, ``licence-family:Llama``, ``facility:lumi``, ``dataset:hplt/hplt-v2``);
+a bare id is read as the kind the option expects.
 
 >>> node_iri("org:meta")
 'https://w3id.org/euaigraph/id/org/meta'
@@ -17,28 +17,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from euaigraph.ontology import iri
 
 from euaigraph.graph.analysis import (
-    bloc_members,
     concentration,
     dependency_graph,
     language_coverage,
     sovereignty_profile,
+    standings,
     upstream,
     what_if,
 )
+from euaigraph.graph.load import rules
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import check_iri
 
 METRICS = ("upstream", "concentration", "what-if", "languages", "profile")
-_MAKERS: dict[str, Callable] = {"model": iri.model_iri, "org": iri.org_iri, "organisation": iri.org_iri,
-                                "licence": iri.licence_iri, "facility": iri.facility_iri,
-                                "dataset": iri.dataset_iri, "project": iri.project_iri}
 
 
 class AnalysisError(ValueError):
@@ -47,15 +44,10 @@ class AnalysisError(ValueError):
 
 def node_iri(value: str, *, default: str | None = None) -> str:
     """An IRI from an IRI, a ``kind:id`` or (with ``default``) a bare id."""
-    value = value.strip()
-    if value.startswith(("http://", "https://")):
-        return check_iri(value)
-    kind, sep, key = value.partition(":")
-    if sep and kind in _MAKERS:
-        return str(_MAKERS[kind](key))
-    if default:
-        return str(_MAKERS[default](value))
-    raise AnalysisError(f"{value!r} is neither an IRI nor kind:id (kinds: {', '.join(_MAKERS)})")
+    try:
+        return check_iri(str(iri.from_reference(value, default_kind=default)))
+    except ValueError as exc:
+        raise AnalysisError(str(exc)) from None
 
 
 @dataclass
@@ -96,23 +88,24 @@ def run(store: Store, metric: str, options: Options) -> Report:
         return Report(f"Sovereignty profile of {profile.label}", [f"bloc {profile.bloc} on {profile.on}"],
                       profile.as_rows())
     g = dependency_graph(store)
-    members = bloc_members(store, bloc=options.bloc, on=options.on)
+    where = standings(store, g, bloc=options.bloc, on=options.on)
     try:
-        return _graph_metric(g, metric, options, members)
+        return _graph_metric(g, metric, options, where)
     except KeyError as exc:
         raise AnalysisError(str(exc.args[0])) from None
 
 
-def _graph_metric(g, metric: str, options: Options, members: set[str]) -> Report:
+def _graph_metric(g, metric: str, options: Options, where: dict[str, str]) -> Report:
     if metric == "upstream":
-        up = upstream(g, _required_model(options), bloc=members)
+        up = upstream(g, _required_model(options), standing=where)
         share = "unknown" if up.foreign_share is None else f"{up.foreign_share:.1%}"
-        summary = f"foreign share {up.foreign}/{up.known} = {share} (bloc {options.bloc})"
+        summary = (f"foreign share {up.foreign}/{up.known} = {share} (bloc {options.bloc}); "
+                   f"{up.unknown} upstream nodes of unknown jurisdiction")
         return Report(f"Upstream of {up.model}", [summary], up.as_rows())
     if metric == "concentration":
         models = None
         if options.european_only:
-            models = [n for n, d in g.nodes(data=True) if d.get("kind") == "model" and d.get("jurisdiction") in members]
+            models = european_models(g, where)
         try:
             c = concentration(g, dimension=options.dimension, models=models, top_k=options.top_k)
         except ValueError as exc:
@@ -124,8 +117,18 @@ def _graph_metric(g, metric: str, options: Options, members: set[str]) -> Report
         raise AnalysisError("what-if needs at least one --remove NODE")
     removed = [node_iri(r) for r in options.remove]
     affected = what_if(g, removed)
-    return Report(f"Affected if {', '.join(removed)} is removed", [f"{len(affected)} affected"],
-                  [row for a in affected for row in a.as_rows()])
+    models = [a for a in affected if a.kind == "model"]
+    counts = {s: sum(1 for a in models if where.get(a.node) == s) for s in (rules.INSIDE, rules.OUTSIDE, rules.UNKNOWN)}
+    summary = [f"{len(models)} models affected: {counts[rules.INSIDE]} inside {options.bloc}, "
+               f"{counts[rules.OUTSIDE]} outside, {counts[rules.UNKNOWN]} of unknown jurisdiction",
+               f"{len(affected) - len(models)} other things affected (licences, datasets, organisations, ...)"]
+    rows = [{**row, "standing": where.get(a.node)} for a in affected for row in a.as_rows()]
+    return Report(f"Affected if {', '.join(removed)} is removed", summary, rows)
+
+
+def european_models(g, where: dict[str, str]) -> list[str]:
+    """Models inside the bloc (the derived standing), the set every European figure counts."""
+    return sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "model" and where.get(n) == rules.INSIDE)
 
 
 def _required_model(options: Options) -> str:

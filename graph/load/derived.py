@@ -1,15 +1,16 @@
-"""The derived graph: facts every question needs, computed once per change instead of in every query.
+"""The derived graph: the rules of :mod:`euaigraph.graph.load.rules` applied once per change, so every question
+reads their result instead of applying a rule of its own (decisions/0009-european-rule.md).
 
-- ``eai:hasAncestor``: the closure of ``eai:derivedFrom`` and its sub-properties (lineage questions then need no
-  property path, which is what makes them fast at 10^6 triples);
-- ``eai:preferredJurisdiction`` and ``eai:preferredLicence``: one value per organisation/facility and per model,
-  chosen by the resolution rule: the claim of the source with the best priority (1 curated, 2 official register,
-  3 self-declared, 4 third-party index), then the value most graphs assert, then the smallest IRI;
-- ``eai:controlledBy`` (control relations in force today) and ``eai:controllingCountry`` (jurisdiction of the
-  ultimate controller today, else the organisation's own);
+- ``eai:hasAncestor``: the closure of eai:derivedFrom and its sub-properties (lineage questions need no path);
+- ``eai:preferredLicence``, ``eai:preferredJurisdiction``: one value per thing by the resolution rule;
+- ``eai:controlledBy`` (control in force today) and ``eai:controllingCountry`` (the ultimate controller's seat);
+- ``eai:fromDay``/``eai:untilDay``: the full days of every dated membership and control relation;
 - ``eai:inBlocToday``: bloc memberships in force today;
-- ``eai:hasAncestorOutsideBloc``: the model has an ancestor whose provider's preferred jurisdiction is known and
-  not in the bloc today (the lineage sovereignty question as one join).
+- ``eai:jurisdictionProfile``: for every model, dataset, organisation and facility, a shared profile node with
+  its seats, where it is controlled from, and whether it is inside, outside or unknown for every bloc today;
+- ``eai:hasAncestorOutsideBloc``: some ancestor's profile is outside the bloc;
+- ``eai:reliesOn``: every direct dependency (the relations the ontology marks as dependencies);
+- ``eai:derivedOn``: the day all of this applies.
 
 The inputs are read from the store's current graphs, minus the sources being replaced, plus their staged files,
 so the derived graph always matches the state the swap produces.
@@ -17,31 +18,41 @@ so the derived graph always matches the state the swap produces.
 
 from __future__ import annotations
 
-import calendar
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from euaigraph.graph.load import rules
+from euaigraph.graph.store.base import Staged, Store
+from euaigraph.graph.store.provenance import Run
+from euaigraph.graph.store.terms import nt_line, to_rdflib
 from euaigraph.ingest.base import Feed, Report, SourceSpec, Triple
-from euaigraph.ontology.namespaces import META_GRAPH
+from euaigraph.ontology import reference
+from euaigraph.ontology.namespaces import ID, META_GRAPH
 from euaigraph.ontology.vocab import EAI
 
-from euaigraph.graph.store.provenance import Run
-from euaigraph.graph.store.base import Staged, Store
-from euaigraph.graph.store.terms import nt_line, to_rdflib
-
-LINEAGE = (EAI.derivedFrom, EAI.fineTunedFrom, EAI.continuedPretrainingOf, EAI.distilledFrom,
-           EAI.mergedFrom, EAI.quantisedFrom, EAI.adapterOf)
+LINEAGE = reference.lineage_properties()
 LICENCE = (EAI.licence, EAI.weightsLicence)
-INPUTS = (*LINEAGE, *LICENCE, EAI.providedBy, EAI.jurisdiction, EAI.control, EAI.controller, EAI.startDate,
-          EAI.endDate, EAI.membership, EAI.bloc)
+DEVELOPERS = (EAI.providedBy, EAI.developedBy, EAI.curatedBy)
+#: Dependencies read as claimed; the derived ones (preferred licence, control today) are added from this run.
+RAW_DEPENDENCIES = tuple(r.iri for r in reference.relations(dependency=True)
+                         if r.iri not in (EAI.preferredLicence, EAI.controlledBy))
+INPUTS = tuple(dict.fromkeys((*LINEAGE, *LICENCE, *DEVELOPERS, *RAW_DEPENDENCIES, EAI.jurisdiction, EAI.control,
+                              EAI.controller, EAI.startDate, EAI.endDate, EAI.membership, EAI.bloc,
+                              EAI.affiliatedWith, EAI.opennessClass)))
+#: Kinds that get a jurisdiction profile even with nobody recorded as their developer (then: unknown).
+PROFILED = (EAI.AIModel, EAI.Dataset)
+#: Where "today" is written (the derived graph's own node).
+DERIVATION = ID["derivation/today"]
 
 
 def _derived_parse(feed: Feed, report: Report) -> Iterator[Triple]:
@@ -50,7 +61,7 @@ def _derived_parse(feed: Feed, report: Report) -> Iterator[Triple]:
 
 SPEC = SourceSpec(
     id="derived",
-    title="Derived facts (lineage closure, preferred values, control and bloc status)",
+    title="Derived facts (lineage closure, preferred values, control, jurisdiction profiles, dependencies)",
     homepage="https://w3id.org/euaigraph/ontology",
     data_licence="CC-BY-4.0",
     parse=_derived_parse,
@@ -69,6 +80,12 @@ class Inputs:
     def add(self, s: Node, p: Node, o: Node, priority: int) -> None:
         self.claims.append((s, p, o, priority))
 
+    def by_predicate(self) -> dict[Node, list[tuple[Node, Node, int]]]:
+        out: dict[Node, list[tuple[Node, Node, int]]] = defaultdict(list)
+        for s, p, o, priority in self.claims:
+            out[p].append((s, o, priority))
+        return out
+
 
 def gather(store: Store, staged: Sequence[Staged]) -> Inputs:
     """Read the inputs from the store (sources not being replaced) and from the staged files."""
@@ -85,10 +102,15 @@ def gather(store: Store, staged: Sequence[Staged]) -> Inputs:
         by_graph = {g: priorities.get(src, 9) for src, g in current.items()}
         for g, s, p, o in result.rows:
             inputs.add(s, p, o, by_graph.get(str(g), 9))
+        kinds = " ".join(f"<{k}>" for k in PROFILED)
+        for g, s, o in store.execute(f"SELECT ?g ?s ?o WHERE {{ VALUES ?g {{ {graphs} }} VALUES ?o {{ {kinds} }} "
+                                     f"GRAPH ?g {{ ?s a ?o }} }}").rows:
+            inputs.add(s, RDF.type, o, by_graph.get(str(g), 9))
     wanted = {ox.NamedNode(str(p)) for p in INPUTS}
+    typed, kinds_ox = ox.NamedNode(str(RDF.type)), {ox.NamedNode(str(k)) for k in PROFILED}
     for item in staged:
         for triple in ox.parse(path=str(item.path), format=ox.RdfFormat.N_TRIPLES):
-            if triple.predicate in wanted:
+            if triple.predicate in wanted or (triple.predicate == typed and triple.object in kinds_ox):
                 inputs.add(to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object),
                            item.run.spec.priority)
     return inputs
@@ -101,106 +123,178 @@ def _priorities(store: Store) -> dict[str, int]:
     return {str(s).rsplit("/", 1)[-1]: int(p) for s, p in result.rows}
 
 
-def _in_force(start: Node | None, end: Node | None, today: date) -> bool:
-    """Whether a dated relation holds on ``today``; partial dates cover their whole year or month."""
+@dataclass(frozen=True)
+class World:
+    """What the rules need, resolved for one day: seats, control in force, bloc members, who develops what."""
 
-    def as_date(value: Node | None, default: date) -> date:
-        if value is None:
-            return default
-        parts = [int(x) for x in str(value)[:10].split("-") if x.isdigit()]
-        first = default == date.min
-        if len(parts) == 1:
-            return date(parts[0], 1, 1) if first else date(parts[0], 12, 31)
-        if len(parts) == 2:
-            last_day = calendar.monthrange(parts[0], parts[1])[1]
-            return date(parts[0], parts[1], 1 if first else last_day)
-        return date(*parts[:3])
+    day: date
+    seat: dict[Node, Node]
+    control: dict[Node, Node]
+    members: dict[Node, frozenset[Node]]
+    affiliations: dict[Node, list[Node]]
+    holders: dict[Node, list[Node]]
+    profiled: frozenset[Node] = frozenset()
 
-    return as_date(start, date.min) <= today <= as_date(end, date.max)
+    def seats(self, thing: Node) -> rules.Seats:
+        holders = self.holders.get(thing) or ([] if thing in self.profiled else [thing])
+        return rules.seats_of(holders, seat=self.seat, affiliations=self.affiliations, control=self.control)
+
+    def standing(self, thing: Node, bloc: Node) -> str:
+        """Inside, outside or unknown: where ``thing`` stands for ``bloc`` on this world's day."""
+        s = self.seats(thing)
+        return rules.standing(s.seats, unknown=s.unknown, members=self.members.get(bloc, frozenset()))
+
+    def things(self) -> set[Node]:
+        """Everything that gets a profile: developed things, developers, and everything with a seat."""
+        return set(self.holders) | {h for hs in self.holders.values() for h in hs} | set(self.seat) | self.profiled
 
 
-def _preferred(claims: Iterable[tuple[Node, Node, int]]) -> dict[Node, Node]:
-    """subject -> the value chosen by priority, then support, then IRI order."""
-    grouped: dict[Node, list[tuple[Node, int]]] = defaultdict(list)
-    for subject, value, priority in claims:
-        grouped[subject].append((value, priority))
-    chosen = {}
-    for subject, values in grouped.items():
-        best = min(p for _, p in values)
-        support = Counter(v for v, p in values if p == best)
-        chosen[subject] = min(support, key=lambda v: (-support[v], str(v)))
-    return chosen
+def _first(claims: list[tuple[Node, Node, int]]) -> dict[Node, Node]:
+    out: dict[Node, Node] = {}
+    for s, o, _ in sorted(claims, key=lambda c: c[2]):
+        out.setdefault(s, o)
+    return out
+
+
+def world(inputs: Inputs, day: date, by: dict[Node, list[tuple[Node, Node, int]]] | None = None) -> World:
+    """The rules' view of the claims on ``day`` (for today at ingest; for any day in the analysis)."""
+    by = by if by is not None else inputs.by_predicate()
+    starts, ends = _first(by[EAI.startDate]), _first(by[EAI.endDate])
+    controllers = _first(by[EAI.controller])
+    control = rules.controls_in_force(
+        ((org, controllers[rel], starts.get(rel), ends.get(rel), p) for org, rel, p in by[EAI.control]
+         if rel in controllers), day)
+    blocs = _first(by[EAI.bloc])
+    members: dict[Node, set[Node]] = {bloc: set() for bloc in blocs.values()}
+    for country, membership, _ in by[EAI.membership]:
+        if membership in blocs and rules.holds(starts.get(membership), ends.get(membership), day):
+            members[blocs[membership]].add(country)
+    holders: dict[Node, list[Node]] = defaultdict(list)
+    for predicate in DEVELOPERS:
+        for thing, holder, _ in by[predicate]:
+            if holder not in holders[thing]:
+                holders[thing].append(holder)
+    affiliations: dict[Node, list[Node]] = defaultdict(list)
+    for person, org, _ in by[EAI.affiliatedWith]:
+        affiliations[person].append(org)
+    return World(day=day, seat=rules.preferred(by[EAI.jurisdiction]), control=control,
+                 members={b: frozenset(m) for b, m in members.items()}, affiliations=dict(affiliations),
+                 holders=dict(holders), profiled=frozenset(s for s, _, _ in by[RDF.type]))
 
 
 def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
     """Every derived triple for these inputs (pure; the tests call it directly)."""
     today = today or datetime.now(UTC).date()
-    by_predicate: dict[Node, list[tuple[Node, Node, int]]] = defaultdict(list)
-    for s, p, o, priority in inputs.claims:
-        by_predicate[p].append((s, o, priority))
+    by = inputs.by_predicate()
+    yield DERIVATION, EAI.derivedOn, Literal(today.isoformat(), datatype=XSD.date)
 
     lineage = nx.DiGraph()
     for p in LINEAGE:
-        lineage.add_edges_from((s, o) for s, o, _ in by_predicate[p] if s != o)
+        lineage.add_edges_from((s, o) for s, o, _ in by[p] if s != o)
     ancestors = {node: nx.descendants(lineage, node) for node in lineage.nodes}
     for node, above in ancestors.items():
         for ancestor in above:
             yield node, EAI.hasAncestor, ancestor
 
-    licence_claims = [c for p in LICENCE for c in by_predicate[p]]
-    for model, licence in _preferred(licence_claims).items():
+    licences = rules.preferred(c for p in LICENCE for c in by[p])
+    for model, licence in licences.items():
         yield model, EAI.preferredLicence, licence
-
-    jurisdiction = _preferred(by_predicate[EAI.jurisdiction])
-    for subject, country in jurisdiction.items():
+    yield from _effective_classes(ancestors, licences, _first(by[EAI.opennessClass]))
+    now = world(inputs, today, by)
+    for subject, country in now.seat.items():
         yield subject, EAI.preferredJurisdiction, country
-
-    def first(predicate: Node) -> dict[Node, Node]:
-        out: dict[Node, Node] = {}
-        for s, o, _ in sorted(by_predicate[predicate], key=lambda c: c[2]):
-            out.setdefault(s, o)
-        return out
-
-    starts, ends, controllers = first(EAI.startDate), first(EAI.endDate), first(EAI.controller)
-    control_now: dict[Node, Node] = {}
-    for org, relation, _ in sorted(by_predicate[EAI.control], key=lambda c: (c[2], str(c[1]))):
-        controller = controllers.get(relation)
-        if controller is not None and _in_force(starts.get(relation), ends.get(relation), today):
-            control_now.setdefault(org, controller)
-    for org, controller in control_now.items():
+    for org, controller in now.control.items():
         yield org, EAI.controlledBy, controller
-    for org in set(jurisdiction) | set(control_now):
-        ultimate, seen = org, {org}
-        while ultimate in control_now and control_now[ultimate] not in seen:
-            ultimate = control_now[ultimate]
-            seen.add(ultimate)
-        country = jurisdiction.get(ultimate) or jurisdiction.get(org)
+    for org in set(now.seat) | set(now.control):
+        country = now.seat.get(rules.ultimate(org, now.control)) or now.seat.get(org)
         if country is not None:
             yield org, EAI.controllingCountry, country
-
-    blocs = first(EAI.bloc)
-    members: dict[Node, set[Node]] = {bloc: set() for bloc in blocs.values()}
-    for country, membership, _ in by_predicate[EAI.membership]:
-        bloc = blocs.get(membership)
-        if bloc is not None and _in_force(starts.get(membership), ends.get(membership), today):
-            members[bloc].add(country)
+    yield from _days(by)
+    for bloc, inside in now.members.items():
+        for country in inside:
             yield country, EAI.inBlocToday, bloc
-    yield from _outside_bloc(ancestors, by_predicate[EAI.providedBy], jurisdiction, members)
-
-
-def _outside_bloc(ancestors: dict[Node, set[Node]], provided_by: list[tuple[Node, Node, int]],
-                  jurisdiction: dict[Node, Node], members: dict[Node, set[Node]]) -> Iterator[Triple]:
-    """``eai:hasAncestorOutsideBloc`` for every model and bloc: any provider of any ancestor counts, as in a query
-    that joins ``eai:providedBy`` (a model with claims from several sources may have several providers)."""
-    countries: dict[Node, set[Node]] = defaultdict(set)
-    for model, provider, _ in provided_by:
-        if provider in jurisdiction:
-            countries[model].add(jurisdiction[provider])
+    outside = yield from _profiles(now)
     for model, above in ancestors.items():
-        seen = {country for ancestor in above for country in countries.get(ancestor, ())}
-        for bloc, inside in members.items():
-            if seen - inside:
-                yield model, EAI.hasAncestorOutsideBloc, bloc
+        for bloc in {b for a in above for b in outside.get(a, ())}:
+            yield model, EAI.hasAncestorOutsideBloc, bloc
+    for p in RAW_DEPENDENCIES:
+        for s, o, _ in by[p]:
+            if s != o and isinstance(o, URIRef):
+                yield s, EAI.reliesOn, o
+    for s, o in (*licences.items(), *now.control.items()):
+        yield s, EAI.reliesOn, o
+
+
+def _effective_classes(ancestors: dict[Node, set[Node]], licences: dict[Node, Node],
+                       classes: dict[Node, Node]) -> Iterator[Triple]:
+    """The strictest licence class (highest rank) among a model's own preferred licence and its ancestors'."""
+    rank = {c.iri: c.rank for c in reference.licence_classes()}
+    for model in set(licences) | set(ancestors):
+        found = [classes[licences[m]] for m in (model, *ancestors.get(model, ()))
+                 if m in licences and licences[m] in classes and classes[licences[m]] in rank]
+        if found:
+            yield model, EAI.effectiveLicenceClass, max(found, key=lambda c: rank[c])
+
+
+def _days(by: dict[Node, list[tuple[Node, Node, int]]]) -> Iterator[Triple]:
+    """Full first and last days of every dated membership and control relation."""
+    starts, ends = _first(by[EAI.startDate]), _first(by[EAI.endDate])
+    dated = {rel for _, rel, _ in (*by[EAI.membership], *by[EAI.control])}
+    for node in dated:
+        first, last = rules.day_span(starts.get(node), ends.get(node))
+        if first is not None:
+            yield node, EAI.fromDay, Literal(first.isoformat(), datatype=XSD.date)
+        if last is not None:
+            yield node, EAI.untilDay, Literal(last.isoformat(), datatype=XSD.date)
+
+
+_STANDING = {rules.INSIDE: EAI.insideBloc, rules.OUTSIDE: EAI.outsideBloc, rules.UNKNOWN: EAI.blocUnknown}
+_CONTROL = {rules.INSIDE: EAI.controlInsideBloc, rules.OUTSIDE: EAI.controlOutsideBloc,
+            rules.UNKNOWN: EAI.controlUnknown}
+
+
+def _profiles(now: World):
+    """Profile links and the profile nodes (one per distinct seats); returns thing -> blocs it is outside of."""
+    profiles: dict[rules.Seats, URIRef] = {}
+    outside: dict[Node, list[Node]] = {}
+    for thing in now.things():
+        seats = now.seats(thing)
+        node = profiles.get(seats)
+        if node is None:
+            node = profiles[seats] = _profile_iri(seats)
+            yield from _profile(node, seats, now)
+        yield thing, EAI.jurisdictionProfile, node
+        outs = [bloc for bloc, inside in now.members.items()
+                if rules.standing(seats.seats, unknown=seats.unknown, members=inside) == rules.OUTSIDE]
+        if outs:
+            outside[thing] = outs
+    return outside
+
+
+def _profile(node: URIRef, seats: rules.Seats, now: World) -> Iterator[Triple]:
+    def codes(countries: frozenset) -> str:
+        return ", ".join(sorted(str(c).rsplit("/", 1)[-1] for c in countries)) or "nowhere known"
+
+    yield node, RDF.type, EAI.JurisdictionProfile
+    unknown = " (and somewhere unknown)" if seats.unknown and seats.seats else ""
+    yield node, RDFS.label, Literal(f"seated in {codes(seats.seats)}{unknown}; "
+                                    f"controlled from {codes(seats.controlled_from)}{unknown}")
+    yield node, EAI.seatUnknown, Literal(seats.unknown)
+    for country in seats.seats:
+        yield node, EAI.seat, country
+    for country in seats.controlled_from:
+        yield node, EAI.controllingCountry, country
+    for bloc, inside in now.members.items():
+        yield node, _STANDING[rules.standing(seats.seats, unknown=seats.unknown, members=inside)], bloc
+        yield node, _CONTROL[rules.standing(seats.controlled_from, unknown=seats.control_unknown, members=inside)], bloc
+        if rules.wholly_inside(seats.seats, unknown=seats.unknown, members=inside):
+            yield node, EAI.whollyInsideBloc, bloc
+
+
+def _profile_iri(seats: rules.Seats) -> URIRef:
+    key = "|".join([",".join(sorted(map(str, seats.seats))), str(seats.unknown),
+                    ",".join(sorted(map(str, seats.controlled_from))), str(seats.control_unknown)])
+    return ID[f"profile/{hashlib.sha256(key.encode()).hexdigest()[:16]}"]
 
 
 def stage(store: Store, staged: Sequence[Staged], workdir: Path) -> Staged:
@@ -210,6 +304,7 @@ def stage(store: Store, staged: Sequence[Staged], workdir: Path) -> Staged:
     feed = Feed(path=path, url=str(URIRef("https://w3id.org/euaigraph/ontology")), retrieved_at=datetime.now(UTC))
     inputs = gather(store, staged)
     report.read(len(inputs.claims))
+    report.ingested(len(inputs.claims))
     written = 0
     with path.open("w", encoding="utf-8") as out:
         for triple in dict.fromkeys(compute(inputs)):
@@ -220,4 +315,4 @@ def stage(store: Store, staged: Sequence[Staged], workdir: Path) -> Staged:
     return Staged(run=run, path=path)
 
 
-__all__ = ["SPEC", "Inputs", "compute", "gather", "stage"]
+__all__ = ["SPEC", "Inputs", "World", "compute", "gather", "stage", "world"]

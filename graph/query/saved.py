@@ -18,8 +18,9 @@ rdflib.term.URIRef('http://publications.europa.eu/resource/authority/country/DEU
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
@@ -31,6 +32,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from euaigraph.ingest import safe_yaml
+from euaigraph.ingest.sources.blocs import blocs
 from euaigraph.ontology import iri
 from euaigraph.ontology.namespaces import ID, SPDX_LICENCE
 
@@ -40,7 +43,9 @@ VIEWS = ("table", "bar", "graph", "map", "timeline")
 HEADER_KEYS = {"summary", "description", "tags", "params", "view", "x", "y"}
 PARAM_KEYS = {"name", "type", "default", "allowed", "label", "description"}
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean", "country", "language", "licence",
-               "bloc", "model", "organisation", "facility", "project")
+               "bloc", "model", "organisation", "facility", "project", "node")
+#: Parameter types whose allowed values come from reference data, never from a query's header.
+REFERENCE_VALUES: dict[str, Callable[[], tuple[str, ...]]] = {"bloc": lambda: tuple(blocs())}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -57,12 +62,18 @@ class Param:
     label: str = ""
     description: str = ""
 
+    @property
+    def choices(self) -> tuple[Any, ...]:
+        """The values this parameter allows: from reference data for reference types, else the header's list."""
+        return REFERENCE_VALUES[self.type]() if self.type in REFERENCE_VALUES else self.allowed
+
     def term(self, value: Any, *, query: str = "") -> Node:
         """The RDF term for a value of this parameter, or SavedQueryError saying what is wrong."""
         if value is None or value == "":
             raise SavedQueryError(f"{query}: parameter {self.name!r} needs a value")
-        if self.allowed and value not in self.allowed and str(value) not in map(str, self.allowed):
-            raise SavedQueryError(f"{query}: {self.name}={value!r} is not one of {list(self.allowed)}")
+        choices = self.choices
+        if choices and value not in choices and str(value) not in map(str, choices):
+            raise SavedQueryError(f"{query}: {self.name}={value!r} is not one of {list(choices)}")
         try:
             return _to_term(self.type, value)
         except (ValueError, InvalidOperation) as exc:
@@ -80,7 +91,8 @@ def _to_term(kind: str, value: Any) -> Node:
     if kind == "decimal":
         return Literal(Decimal(text), datatype=XSD.decimal)
     if kind == "date":
-        return Literal(date.fromisoformat(text[:10]).isoformat(), datatype=XSD.date)
+        day = datetime.now(UTC).date() if text == "today" else date.fromisoformat(text[:10])
+        return Literal(day.isoformat(), datatype=XSD.date)
     if kind == "boolean":
         if text.lower() not in ("true", "false"):
             raise ValueError("expected true or false")
@@ -103,6 +115,8 @@ def _to_term(kind: str, value: Any) -> Node:
         if text.startswith((str(SPDX_LICENCE), f"{ID}licence/")):  # already a licence IRI (from a result row)
             return URIRef(check_iri(text))
         return iri.licence_iri(check_iri(text))
+    if kind == "node":
+        return URIRef(check_iri(str(iri.from_reference(check_iri(text) if "://" in text else text))))
     makers = {"bloc": iri.bloc_iri, "model": iri.model_iri, "organisation": iri.org_iri,
               "facility": iri.facility_iri, "project": iri.project_iri}
     if kind in makers:
@@ -157,7 +171,7 @@ def parse_saved(name: str, text: str, *, path: Path | None = None) -> SavedQuery
         else:
             body_lines.append(line)
     try:
-        header = yaml.safe_load("\n".join(header_lines)) or {}
+        header = safe_yaml.load("\n".join(header_lines)) or {}
     except yaml.YAMLError as exc:
         raise SavedQueryError(f"{name}: the #+ header is not valid YAML: {exc}") from None
     if not isinstance(header, dict):
@@ -182,6 +196,9 @@ def parse_saved(name: str, text: str, *, path: Path | None = None) -> SavedQuery
             raise SavedQueryError(f"{name}: param {item.get('name')!r} has a bad name or type {item.get('type')!r}")
         if not isinstance(item.get("allowed") or [], list):
             raise SavedQueryError(f"{name}: param {item['name']!r}: allowed must be a list")
+        if item["type"] in REFERENCE_VALUES and item.get("allowed"):
+            raise SavedQueryError(f"{name}: param {item['name']!r}: the values of a {item['type']} parameter come "
+                                  "from the reference data; remove 'allowed'")
         params.append(Param(name=item["name"], type=item["type"], default=item.get("default"),
                             allowed=tuple(item.get("allowed") or ()), label=str(item.get("label") or ""),
                             description=str(item.get("description") or "")))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -17,6 +18,17 @@ from euaigraph.ontology.vocab import EAI
 from ..base import PRIORITY_CURATED, Feed, Report, SourceSpec, Triple
 from ..curated import curated_dir, load_yaml
 from ..emit import date_literal, source_record
+
+
+@cache
+def blocs() -> dict[str, str]:
+    """Bloc id -> name, from the shipped ``blocs.yaml``: the one list of blocs every parameter and option offers.
+
+    >>> list(blocs())[:2]
+    ['eea', 'efta']
+    """
+    data = load_yaml(Path(curated_dir() / "blocs.yaml")) or {}
+    return {str(b["id"]): str(b["name"]) for b in data.get("blocs") or []}
 
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:

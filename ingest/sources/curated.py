@@ -171,6 +171,11 @@ def _structured(kind: str, record: dict[str, Any], subject: URIRef, source_id: s
             yield from _identifier(subject, scheme, str(value))
     if kind == "licences" and record.get("openness_class") in OPENNESS:
         yield subject, EAI.opennessClass, OPENNESS[record["openness_class"]]
+    if kind == "licences" and record.get("family"):
+        family = iri.licence_family_iri(str(record["family"]))
+        yield subject, EAI.licenceFamily, family
+        yield family, RDF.type, EAI.LicenceFamily
+        yield family, RDFS.label, Literal(f"{record['family']} licences (every version)")
 
 
 def _identifier(subject: URIRef, scheme: str, value: str) -> Iterator[Triple]:

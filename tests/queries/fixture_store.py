@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.ingest import registry
 from euaigraph.ingest.base import PRIORITY_CURATED, PRIORITY_THIRD_PARTY, Feed, Report, SourceSpec, Triple
 
 FIXTURE = Path(__file__).parent / "fixture"
@@ -22,7 +23,9 @@ FIXTURE = Path(__file__).parent / "fixture"
 def _parse_turtle(feed: Feed, report: Report) -> Iterator[Triple]:
     graph = Graph()
     graph.parse(feed.path, format="turtle")
-    report.read(len(set(graph.subjects())))  # one record per described subject
+    subjects = len(set(graph.subjects()))  # one record per described subject
+    report.read(subjects)
+    report.ingested(subjects)
     yield from graph
 
 
@@ -41,8 +44,11 @@ SOURCES = (
 
 
 def build_fixture_store(home: Path) -> Path:
-    """Load the fixture into an embedded store at ``home``; fails loudly if any source does not load."""
-    jobs = [(spec, Feed.from_path(path, url=f"https://fixture.example/{path.name}")) for spec, path in SOURCES]
+    """Load the fixture, with the project's real ontology (the reference data the questions read), into an
+    embedded store at ``home``; fails loudly if any source does not load."""
+    ontology = registry.get("ontology")
+    jobs = [(ontology, Feed.from_path(ontology.shipped_path()))]
+    jobs += [(spec, Feed.from_path(path, url=f"https://fixture.example/{path.name}")) for spec, path in SOURCES]
     with EmbeddedStore(home, writable=True) as store:
         outcomes = ingest_many(store, jobs, all_or_nothing=True)
     failed = [o.message for o in outcomes if not o.ok]

@@ -22,14 +22,17 @@ def column(workers, name, col, **values):
 
 
 def test_membership_is_evaluated_on_the_given_date(fixture_workers):
-    # The UK was in the EU until 2020-01-31 (its last day): Gemma (Google DeepMind, GBR) is a foreign ancestor of
-    # Gemma FR after that day only.
+    # The UK was in the EU until 2020-01-31 (its last day). The one dated question says so on each side of it;
+    # every other question applies today's membership, under which Gemma (Google DeepMind, GBR) is a foreign
+    # ancestor of Gemma FR.
+    def gbr(day):
+        return [r for r in rows(fixture_workers, "models-by-jurisdiction", as_of=day) if r[0] == "country:GBR"]
+
+    assert gbr("2019-06-30") == [["country:GBR", "United Kingdom", "true", "1"]]
+    assert gbr("2020-01-31") == [["country:GBR", "United Kingdom", "true", "1"]]
+    assert gbr("2020-02-01") == [["country:GBR", "United Kingdom", "false", "1"]]
     gemma = "https://w3id.org/euaigraph/id/model/google/gemma-2b"
-    assert gemma in column(fixture_workers, "non-bloc-ancestors", "ancestor", as_of="2025-12-31")
-    assert gemma in column(fixture_workers, "non-bloc-ancestors", "ancestor", as_of="2020-02-01")
-    assert gemma not in column(fixture_workers, "non-bloc-ancestors", "ancestor", as_of="2020-01-31")
-    gbr = [r for r in rows(fixture_workers, "models-by-jurisdiction", as_of="2019-06-30") if r[0] == "country:GBR"]
-    assert gbr == [["country:GBR", "United Kingdom", "true", "1"]]
+    assert gemma in column(fixture_workers, "non-bloc-ancestors", "ancestor")
 
 
 def test_partial_start_dates_count_from_their_first_day(fixture_workers):
@@ -60,20 +63,36 @@ def test_threshold_parameter(fixture_workers):
 
 
 def test_withdrawal_reaches_controlled_organisations_and_accelerators(fixture_workers):
-    # AMD controls Silo AI (both Poro models) and supplies LUMI's accelerators (Poro 2 8B base was trained there).
-    amd = rows(fixture_workers, "provider-withdrawal-impact", organisation="amd")
-    assert [(r[0], r[2], r[3]) for r in amd] == [
-        ("id:model/lumiopen/llama-poro-2-8b-base", "provided by an organisation it controls", "id:org/silo-ai"),
-        ("id:model/lumiopen/llama-poro-2-8b-base", "trained on its accelerators", "id:facility/lumi"),
-        ("id:model/lumiopen/llama-poro-2-8b-instruct", "provided by an organisation it controls", "id:org/silo-ai"),
+    # AMD controls Silo AI (both Poro models) and supplies LUMI's accelerators (Poro 2 8B base was trained there);
+    # Merge 7B is merged from Poro 2 8B instruct. Only rows of kind model are affected models.
+    amd = rows(fixture_workers, "removal-impact", removed="org:amd")
+    assert [(r[0], r[2], r[4]) for r in amd] == [
+        ("id:facility/lumi", "facility", "id:org/amd"),
+        ("id:model/indie-dev/merge-7b", "model", "id:model/lumiopen/llama-poro-2-8b-instruct"),
+        ("id:model/lumiopen/llama-poro-2-8b-base", "model", "id:facility/lumi"),
+        ("id:model/lumiopen/llama-poro-2-8b-base", "model", "id:org/silo-ai"),
+        ("id:model/lumiopen/llama-poro-2-8b-instruct", "model", "id:model/lumiopen/llama-poro-2-8b-base"),
+        ("id:model/lumiopen/llama-poro-2-8b-instruct", "model", "id:org/silo-ai"),
+        ("id:org/silo-ai", "organisation", "id:org/amd"),
     ]
+
+
+def test_a_licence_family_is_one_pick(fixture_workers):
+    # Removing the Llama family affects exactly what removing its one version in the fixture affects, plus that
+    # version itself.
+    family = {r[0] for r in rows(fixture_workers, "removal-impact", removed="licence-family:Llama")}
+    version = {r[0] for r in rows(fixture_workers, "removal-impact", removed="licence:LicenseRef-Llama-3-Community")}
+    assert family == version | {"id:licence/LicenseRef-Llama-3-Community"}
+    assert "id:model/anna/llama-3-nl" in version
 
 
 def test_id_parameters_accept_the_iri_a_result_row_gives(fixture_workers):
     by_id = rows(fixture_workers, "model-upstream", model="utter-project/eurollm-9b")
     iri = "https://w3id.org/euaigraph/id/model/utter-project/eurollm-9b"
     by_iri = rows(fixture_workers, "model-upstream", model=iri)
-    assert by_id == by_iri and len(by_id) == 6  # 2 datasets, 1 facility, 1 vendor, 1 licence, 1 provider
+    # 2 datasets and their 2 curators, 1 facility with its operator and vendor, 1 licence, 2 developers
+    assert by_id == by_iri and {r[2] for r in by_id if r[3] == "id:model/utter-project/eurollm-9b"} == {
+        "trained-on", "trained-at", "licence", "provider", "developer"}
 
 
 def test_hostile_string_stays_a_literal(fixture_workers, fixture_home):
@@ -90,6 +109,8 @@ def test_hostile_values_of_typed_parameters_are_refused(fixture_workers):
     with pytest.raises(SavedQueryError, match="not a valid country|not one of"):
         run_saved(fixture_workers, find("non-bloc-ancestors"), {"bloc": 'eu> } ; DROP ALL ; #'})
     with pytest.raises(SavedQueryError, match="not a valid date"):
-        run_saved(fixture_workers, find("non-bloc-ancestors"), {"as_of": '2025" } ; DROP ALL ; #'})
+        run_saved(fixture_workers, find("models-by-jurisdiction"), {"as_of": '2025" } ; DROP ALL ; #'})
+    with pytest.raises(SavedQueryError, match="not a valid node"):
+        run_saved(fixture_workers, find("removal-impact"), {"removed": 'https://x> } ; DROP ALL ; #'})
     with pytest.raises(SavedQueryError, match="not a valid iri"):
         run_saved(fixture_workers, find("entity-facts"), {"entity": "https://x> } ; DROP ALL ; #"})

@@ -8,6 +8,7 @@ import pytest
 
 from euaigraph.graph.query.run import guard, run_saved, with_prefixes
 from euaigraph.graph.query.saved import VIEWS, catalogue
+from euaigraph.ingest.sources.blocs import blocs
 
 from .results import EXPECTED, expected_path, read_expected, table
 
@@ -38,7 +39,7 @@ def test_header_is_complete(name):
         assert param.default is not None, f"{name}: parameter {param.name} needs a default"
         assert param.label, f"{name}: parameter {param.name} needs a label"
         if param.type == "bloc":
-            assert set(param.allowed) == {"eu", "eea", "efta", "horizon-associated"}
+            assert not param.allowed and set(param.choices) == set(blocs()), "bloc values come from blocs.yaml"
     for column in (query.x, query.y):
         assert column is None or f"?{column}" in query.body, f"{name}: view column {column} is not a result"
 
