@@ -12,7 +12,7 @@ import streamlit as st
 from euaigraph.graph import QueryResult, analysis, catalogue, export, headlines, with_prefixes
 
 from . import data, network
-from .state import Context, queries_root, warm_up
+from .state import Context, warm_up
 
 
 def entity_network(ctx: Context) -> nx.MultiDiGraph:
@@ -40,8 +40,9 @@ def default_view(ctx: Context) -> None:
 
 
 def answer(ctx: Context, question: str, params: Mapping[str, str] | None = None) -> QueryResult:
-    """The answer of a saved question with these parameters (guarded, cached per data version, kept answers)."""
-    saved = catalogue(queries_root())[question]
+    """The answer of one of the project's saved questions (not a folder chosen by $EUAIGRAPH_QUERIES: the Overview
+    links to these) with these parameters (guarded, cached per data version, kept answers)."""
+    saved = catalogue()[question]
     return ctx.run(with_prefixes(saved.body), saved.terms(dict(params or {})))
 
 

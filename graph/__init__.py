@@ -38,6 +38,9 @@ _FRONT: dict[str, str] = {
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
 }
 
+#: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
+_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules"})
+
 __all__ = sorted(_FRONT)
 
 
@@ -47,7 +50,7 @@ def __getattr__(name: str) -> Any:
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     module = import_module(where if where.startswith("euaigraph.") else f"{__name__}.{where}")
-    value = module if where.rsplit(".", 1)[-1] == name else getattr(module, name)
+    value = module if name in _MODULES else getattr(module, name)
     globals()[name] = value
     return value
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import networkx as nx
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from euaigraph.graph.load import derived, rules
@@ -26,16 +26,31 @@ from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import nt_term
 from euaigraph.ontology import iri, reference
 from euaigraph.ontology.namespaces import PREFIXES
+from euaigraph.ontology.vocab import EAI
 
 _PREFIX = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("eai", "rdfs", "skos", "owl"))
-_EDGES = _PREFIX + """SELECT ?child ?relation ?parent WHERE {
-  ?child eai:reliesOn ?parent . ?child ?p ?parent . ?p eai:dependency true ; eai:code ?relation }"""
-_NODES = _PREFIX + "SELECT ?node ?kind WHERE { ?class eai:code ?kind ; a owl:Class . ?node a ?class }"
+
+
+def _values(name: str, pairs: Iterable[tuple[object, str]]) -> str:
+    """``VALUES (?name ?code) { ... }`` from (IRI, code) pairs of the reference data."""
+    return f"VALUES (?{name} ?code) {{ {' '.join(f'(<{i}> {nt_term(Literal(c))})' for i, c in pairs)} }}"
+
+
+# The codes come from the ontology (the one home) through Python, so a store loaded without the ontology source
+# still gives the same graph.
+_EDGES = _PREFIX + f"""SELECT ?child ?code ?parent WHERE {{
+  {_values("p", ((r.iri, r.code) for r in reference.relations(dependency=True)))}
+  ?child eai:reliesOn ?parent . ?child ?p ?parent }}"""
+_NODES = _PREFIX + f"SELECT ?node ?code WHERE {{ {_values('class', reference.kinds().items())} ?node a ?class }}"
 _LABELS = _PREFIX + "SELECT ?node ?name WHERE { ?node rdfs:label ?name }"
-_PROFILES = _PREFIX + """SELECT ?node ?bloc ?standing ?seat WHERE {
+_SEAT_STANDINGS = ((p, c) for p, c in reference.standings().items()
+                   if p in (EAI.insideBloc, EAI.outsideBloc, EAI.blocUnknown))
+_PROFILES = _PREFIX + f"""SELECT ?node ?bloc ?code ?seat WHERE {{
   ?node eai:jurisdictionProfile ?p .
-  OPTIONAL { VALUES ?sp { eai:insideBloc eai:outsideBloc eai:blocUnknown } ?p ?sp ?bloc . ?sp eai:code ?standing }
-  OPTIONAL { ?p eai:seat ?seat } }"""
+  OPTIONAL {{ {_values("sp", _SEAT_STANDINGS)} ?p ?sp ?bloc }}
+  OPTIONAL {{ ?p eai:seat ?seat }} }}"""
+_CONTROL_STANDINGS = [(p, c) for p, c in reference.standings().items()
+                      if p in (EAI.controlInsideBloc, EAI.controlOutsideBloc, EAI.controlUnknown)]
 #: Kinds whose node is a thing that has a seat (licences and licence families have none).
 _SEATLESS = {"licence", "licence-family"}
 
@@ -117,9 +132,8 @@ def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None)
     """Thing -> inside | outside | unknown by where its developers are controlled from (see the rules)."""
     day = on or today()
     if day == today():
-        query = _PREFIX + f"""SELECT ?node ?standing WHERE {{ ?node eai:jurisdictionProfile ?p .
-          VALUES ?sp {{ eai:controlInsideBloc eai:controlOutsideBloc eai:controlUnknown }}
-          ?p ?sp {nt_term(iri.bloc_iri(bloc))} . ?sp eai:code ?standing }}"""
+        query = _PREFIX + f"""SELECT ?node ?code WHERE {{ ?node eai:jurisdictionProfile ?p .
+          {_values("sp", _CONTROL_STANDINGS)} ?p ?sp {nt_term(iri.bloc_iri(bloc))} }}"""
         return dict(store.values(query))
     world = derived.world(derived.gather(store, []), day)
     members = world.members.get(iri.bloc_iri(bloc), frozenset())

@@ -26,11 +26,11 @@ def test_upstream_as_csv(run):
     result = run("upstream", "--model", "utter-project/eurollm-9b", "--on", "2025-12-31", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    # EuroLLM 9B: HPLT v2, FineWeb, MareNostrum 5, Apache-2.0, Unbabel (1); BSC, NVIDIA, HPLT consortium,
-    # Hugging Face, CC0, ODC-By (2).
-    assert len(rows) == 11
+    # EuroLLM 9B: HPLT v2, FineWeb, MareNostrum 5, Apache-2.0, Unbabel and the University of Amsterdam (its two
+    # developers) (1); BSC, NVIDIA, HPLT consortium, Hugging Face, CC0, ODC-By (2).
+    assert len(rows) == 12
     fineweb = next(r for r in rows if r["label"] == "FineWeb")
-    assert (fineweb["depth"], fineweb["jurisdiction"], fineweb["outside"]) == ("1", "USA", "True")
+    assert (fineweb["depth"], fineweb["seats"], fineweb["standing"]) == ("1", "USA", "outside")
 
 
 def test_concentration_as_json(run):
@@ -46,7 +46,8 @@ def test_concentration_as_json(run):
 def test_what_if_table_and_languages(run):
     result = run("what-if", "--remove", "licence:LicenseRef-Gemma-Terms")
     assert result.exit_code == 0, result.output
-    assert "Gemma FR" in result.stdout and "2 affected" in result.stdout  # Gemma 2B and Gemma FR
+    # Gemma 2B (Google DeepMind, GBR: outside the EU today) and Gemma FR (France).
+    assert "Gemma FR" in result.stdout and "2 models affected: 1 inside eu, 1 outside, 0 of unknown" in result.stdout
     languages = run("languages", "--on", "2025-12-31", "--format", "csv")
     below = [r["code"] for r in csv.DictReader(io.StringIO(languages.stdout)) if r["below_threshold"] == "True"]
     assert below == ["ga", "hr", "mt"]

@@ -12,50 +12,56 @@ from euaigraph.graph.analysis import concentration, upstream, what_if
 from euaigraph.graph.analysis.metrics import DIMENSIONS, reached_by
 
 
+#: Where graph_a's nodes stand for a bloc of {FRA, FIN} (as the derived graph would say); d's seat is unknown and
+#: the licence l has none.
+STANDING_A = {"m": "inside", "b": "outside", "d": "unknown", "f": "inside", "v": "outside", "p": "inside",
+              "q": "outside"}
+
+
 def graph_a() -> nx.DiGraph:
-    """m (FRA) fine-tuned from b (USA); m trained on d (no jurisdiction); b trained at f (FIN) whose accelerators
+    """m (FRA) fine-tuned from b (USA); m trained on d (no seat known); b trained at f (FIN) whose accelerators
     come from v (USA); m and b under licence l; m provided by p (FRA), b by q (USA)."""
     g = nx.DiGraph()
     for node, kind, where in [("m", "model", "FRA"), ("b", "model", "USA"), ("d", "dataset", None),
                               ("f", "facility", "FIN"), ("v", "organisation", "USA"), ("l", "licence", None),
                               ("p", "organisation", "FRA"), ("q", "organisation", "USA")]:
-        g.add_node(node, kind=kind, label=node.upper(), jurisdiction=where)
-    for child, parent, relation in [("m", "b", "fineTunedFrom"), ("m", "d", "trainedOn"), ("b", "f", "trainedAt"),
-                                    ("f", "v", "acceleratorVendor"), ("m", "l", "licence"), ("b", "l", "licence"),
-                                    ("m", "p", "providedBy"), ("b", "q", "providedBy")]:
+        g.add_node(node, kind=kind, label=node.upper(), seats=(where,) if where else ())
+    for child, parent, relation in [("m", "b", "fine-tune"), ("m", "d", "trained-on"), ("b", "f", "trained-at"),
+                                    ("f", "v", "accelerator-vendor"), ("m", "l", "licence"), ("b", "l", "licence"),
+                                    ("m", "p", "provider"), ("b", "q", "provider")]:
         g.add_edge(child, parent, relation=relation)
     return g
 
 
 def test_upstream_depths_paths_and_foreign_share():
-    up = upstream(graph_a(), "m", bloc={"FRA", "FIN"})
+    up = upstream(graph_a(), "m", standing=STANDING_A)
     depths = {n.node: n.depth for n in up.nodes}
     # Direct: b, d, l, p (1); through b: f, q (2); through b and f: v (3). l is reached at depth 1 from m itself.
     assert depths == {"b": 1, "d": 1, "l": 1, "p": 1, "f": 2, "q": 2, "v": 3}
     by_node = {n.node: n for n in up.nodes}
-    assert by_node["v"].path == ("m", "b", "f", "v") and by_node["v"].relation == "acceleratorVendor"
+    assert by_node["v"].path == ("m", "b", "f", "v") and by_node["v"].relation == "accelerator-vendor"
     assert by_node["l"].path == ("m", "l")
-    # K = known jurisdictions among the 7: b USA, f FIN, v USA, p FRA, q USA -> 5 (d and l unknown).
-    # F = outside {FRA, FIN}: b, v, q -> 3. foreign share = 3 / 5 = 0.6.
-    assert (up.known, up.foreign, up.foreign_share) == (5, 3, pytest.approx(0.6))
-    assert [n.outside for n in up.nodes if n.node in ("d", "l")] == [None, None]
+    # K = inside or outside among the 7: b, f, v, p, q -> 5 (d unknown, l has no seat).
+    # F = outside: b, v, q -> 3. foreign share = 3 / 5 = 0.6; one node (d) of unknown jurisdiction.
+    assert (up.known, up.foreign, up.unknown, up.foreign_share) == (5, 3, 1, pytest.approx(0.6))
+    assert [n.standing for n in up.nodes if n.node in ("d", "l")] == ["unknown", None]
     assert up.as_rows()[0]["path"] == "m > b"
 
 
 def test_upstream_share_is_unknown_without_known_jurisdictions():
     g = nx.DiGraph()
     g.add_edge("m", "l", relation="licence")
-    assert upstream(g, "m", bloc={"FRA"}).foreign_share is None
+    assert upstream(g, "m", standing={"m": "inside"}).foreign_share is None
     with pytest.raises(KeyError):
-        upstream(g, "nothing", bloc={"FRA"})
+        upstream(g, "nothing", standing={})
 
 
 def test_upstream_ties_go_to_the_smaller_iri():
     # m -> a -> x and m -> c -> x are both shortest: the path goes through a.
     g = nx.DiGraph()
     for child, parent in [("m", "c"), ("m", "a"), ("c", "x"), ("a", "x")]:
-        g.add_edge(child, parent, relation="derivedFrom")
-    assert {n.node: n.path for n in upstream(g, "m", bloc=set()).nodes}["x"] == ("m", "a", "x")
+        g.add_edge(child, parent, relation="derived")
+    assert {n.node: n.path for n in upstream(g, "m", standing={}).nodes}["x"] == ("m", "a", "x")
 
 
 def graph_b() -> nx.DiGraph:
@@ -65,11 +71,11 @@ def graph_b() -> nx.DiGraph:
     for m in ("m0", "m1", "m2", "m3", "m4"):
         g.add_node(m, kind="model", label=m)
     for child, parent, relation in [
-        ("m1", "m0", "fineTunedFrom"), ("m3", "m0", "derivedFrom"),
-        ("m0", "P2", "providedBy"), ("m1", "P1", "providedBy"), ("m2", "P1", "providedBy"),
-        ("m3", "P3", "providedBy"), ("m4", "P3", "providedBy"),
-        ("m1", "F1", "trainedAt"), ("m2", "F2", "trainedAt"), ("m3", "F3", "trainedAt"),
-        ("F1", "V1", "acceleratorVendor"), ("F2", "V1", "acceleratorVendor"), ("F3", "V2", "acceleratorVendor"),
+        ("m1", "m0", "fine-tune"), ("m3", "m0", "derived"),
+        ("m0", "P2", "provider"), ("m1", "P1", "provider"), ("m2", "P1", "provider"),
+        ("m3", "P3", "provider"), ("m4", "P3", "provider"),
+        ("m1", "F1", "trained-at"), ("m2", "F2", "trained-at"), ("m3", "F3", "trained-at"),
+        ("F1", "V1", "accelerator-vendor"), ("F2", "V1", "accelerator-vendor"), ("F3", "V2", "accelerator-vendor"),
     ]:
         g.add_edge(child, parent, relation=relation)
     return g
@@ -133,17 +139,17 @@ def random_dependency_graph(seed: int, *, nodes: int = 300, cycle: bool = False)
     for i in range(nodes):
         g.add_node(f"m{i}", kind="model")
         for parent in rng.sample(range(i), k=min(i, rng.choice((0, 1, 1, 2)))):
-            g.add_edge(f"m{i}", f"m{parent}", relation=rng.choice(("fineTunedFrom", "mergedFrom", "derivedFrom")))
+            g.add_edge(f"m{i}", f"m{parent}", relation=rng.choice(("fine-tune", "merge", "derived")))
         if rng.random() < 0.7:
-            g.add_edge(f"m{i}", f"org{rng.randrange(12)}", relation="providedBy")
+            g.add_edge(f"m{i}", f"org{rng.randrange(12)}", relation="provider")
         for d in rng.sample(range(20), k=rng.randrange(3)):
-            g.add_edge(f"m{i}", f"data{d}", relation="trainedOn")
+            g.add_edge(f"m{i}", f"data{d}", relation="trained-on")
     for org in range(12):  # organisations controlled by others: entities reached through non-model nodes
         if rng.random() < 0.3:
-            g.add_edge(f"org{org}", f"org{(org + 1) % 12}", relation="controlledBy")
+            g.add_edge(f"org{org}", f"org{(org + 1) % 12}", relation="controller")
     if cycle:  # m0 and m1 derived from each other: every model upstream of either is on a cycle's way
-        g.add_edge("m1", "m0", relation="derivedFrom")
-        g.add_edge("m0", "m1", relation="derivedFrom")
+        g.add_edge("m1", "m0", relation="derived")
+        g.add_edge("m0", "m1", relation="derived")
     return g
 
 
@@ -160,7 +166,7 @@ def brute_force_counts(g: nx.DiGraph, relation: str) -> Counter:
 def test_concentration_counts_every_entity_upstream_of_each_model(seed, cycle):
     # The one-pass shortcut (and its fallback when a cycle makes it unsound) against walking each closure.
     g = random_dependency_graph(seed, cycle=cycle)
-    assert (reached_by(g, "providedBy", list(g)) is None) == cycle
+    assert (reached_by(g, "provider", list(g)) is None) == cycle
     for dimension in ("provider", "dataset"):
         c = concentration(g, dimension=dimension)
         expected = brute_force_counts(g, DIMENSIONS[dimension])

@@ -12,6 +12,7 @@ from euaigraph.graph.analysis import (
     dependency_graph,
     language_coverage,
     sovereignty_profile,
+    standings,
     upstream,
 )
 
@@ -27,22 +28,27 @@ def g(analysis_store):
 
 
 def test_dependency_graph_nodes_edges_and_attributes(g):
-    assert sum(1 for _, kind in g.nodes(data="kind") if kind == "model") == 16
-    # The specific lineage relation wins over the eai:derivedFrom written beside it.
-    assert g.edges[M8, M7]["relation"] == "fineTunedFrom"
-    assert g.edges[M7, M1]["relation"] == "continuedPretrainingOf"
-    assert g.edges[M16, M2]["relation"] == "mergedFrom"
-    assert g.edges[M7, f"{ID}facility/lumi"]["relation"] == "trainedAt"
-    assert g.edges[f"{ID}facility/lumi", f"{ID}org/amd"]["relation"] == "acceleratorVendor"
-    assert g.edges[f"{ID}org/silo-ai", f"{ID}org/amd"]["relation"] == "controlledBy"
+    assert sum(1 for _, kind in g.nodes(data="kind") if kind == "model") == 17
+    # The specific lineage relation wins over the eai:derivedFrom written beside it; edges carry relation codes.
+    assert g.edges[M8, M7]["relation"] == "fine-tune"
+    assert g.edges[M7, M1]["relation"] == "continued-pretraining"
+    assert g.edges[M16, M2]["relation"] == "merge"
+    assert g.edges[M7, f"{ID}facility/lumi"]["relation"] == "trained-at"
+    assert g.edges[f"{ID}facility/lumi", f"{ID}org/amd"]["relation"] == "accelerator-vendor"
+    assert g.edges[f"{ID}org/silo-ai", f"{ID}org/amd"]["relation"] == "controller"
     assert g.edges[M7, f"{ID}licence/LicenseRef-Llama-3-Community"]["relation"] == "licence"
-    # A model has its provider's seat and controller; a dataset its curator's; a licence none.
-    assert (g.nodes[M7]["jurisdiction"], g.nodes[M7]["controlling"]) == ("FIN", "USA")
-    assert g.nodes[f"{ID}dataset/huggingfacefw/fineweb"]["jurisdiction"] == "USA"
-    assert g.nodes["http://spdx.org/licenses/Apache-2.0"]["jurisdiction"] is None
-    assert g.nodes[M16]["jurisdiction"] is None
+    assert g.edges[f"{ID}licence/LicenseRef-Llama-3-Community", f"{ID}licence-family/llama"]["relation"] == \
+        "licence-family"
+    # A model has its developers' seats; a dataset its curators'; a licence none; standings come from the
+    # derived graph (today).
+    assert (g.nodes[M7]["seats"], g.nodes[M7]["standing"]["eu"]) == (("FIN",), "inside")
+    assert g.nodes[f"{ID}dataset/huggingfacefw/fineweb"]["seats"] == ("USA",)
+    assert g.nodes["http://spdx.org/licenses/Apache-2.0"]["standing"] == {}
+    assert (g.nodes[M16]["seats"], g.nodes[M16]["standing"]["eu"]) == ((), "unknown")
+    # A person takes the seat of the organisation it is affiliated with (Anna, University of Amsterdam).
+    assert g.nodes[f"{ID}model/anna/llama-3-nl"]["seats"] == ("NLD",)
     # Mistral AI: curated FRA beats the index's USA.
-    assert g.nodes[f"{ID}org/mistral-ai"]["jurisdiction"] == "FRA"
+    assert g.nodes[f"{ID}org/mistral-ai"]["seats"] == ("FRA",)
 
 
 def test_bloc_members_on_dates(analysis_store):
@@ -54,11 +60,12 @@ def test_bloc_members_on_dates(analysis_store):
 
 
 def test_upstream_of_a_model_in_the_fixture(g, analysis_store):
-    # Poro 2 8B instruct: 17 upstream nodes; 11 with a known seat (Poro base, Silo AI, LUMI, CSC, HPLT v2, HPLT
-    # consortium: FIN; Llama 3 8B, Meta, FineWeb, Hugging Face, AMD: USA); 5 outside the EU -> 5/11.
-    up = upstream(g, M8, bloc=bloc_members(analysis_store, bloc="eu", on=date(2025, 12, 31)))
-    assert len(up.nodes) == 17
-    assert (up.known, up.foreign) == (11, 5)
+    # Poro 2 8B instruct: 18 upstream nodes (5 licences and the Llama licence family have no seat); 11 inside or
+    # outside (Poro base, Silo AI, LUMI, CSC, HPLT v2, HPLT consortium: FIN; Llama 3 8B, Meta, FineWeb, Hugging Face,
+    # AMD: USA); UltraChat has no curator, so it is of unknown jurisdiction; 5 outside the EU -> 5/11.
+    up = upstream(g, M8, standing=standings(analysis_store, g, bloc="eu"))
+    assert len(up.nodes) == 18
+    assert (up.known, up.foreign, up.unknown) == (11, 5, 1)
     assert {n.label for n in up.nodes if n.outside} == {"Meta Llama 3 8B", "Meta", "FineWeb", "Hugging Face", "AMD"}
 
 
@@ -89,7 +96,7 @@ def test_language_coverage_follows_control_on_the_date(analysis_store):
 def test_sovereignty_profile_explains_each_component(analysis_store, g):
     profile = sovereignty_profile(analysis_store, M8, bloc="eu", on=date(2025, 12, 31), graph=g)
     status = {c.name: c.status for c in profile.components}
-    assert status == {"provider jurisdiction": "inside", "control chain": "outside",
+    assert status == {"developer jurisdiction": "inside", "control chain": "outside",
                       "upstream foreign share": "outside", "compute location": "inside",
                       "licence openness": "open", "data openness": "open"}
     assert profile.component("upstream foreign share").value == "5 of 11 = 45%"
@@ -104,7 +111,7 @@ def test_sovereignty_profile_explains_each_component(analysis_store, g):
 
 def test_sovereignty_profile_shows_disagreeing_sources_and_closed_data(analysis_store, g):
     profile = sovereignty_profile(analysis_store, M2, bloc="eu", on=date(2025, 12, 31), graph=g)
-    provider = profile.component("provider jurisdiction")
+    provider = profile.component("developer jurisdiction")
     assert provider.value == "Mistral AI (FRA)" and provider.status == "inside"
     # The index that says USA is listed among the sources behind the seat, beside the curated record.
     assert "fixture-index (https://index.example/org/mistral-ai)" in provider.sources

@@ -244,8 +244,10 @@ def test_ask_construct_and_describe(store, tmp_path):
     assert built.triples == [(model("demo", "eurollm-9b"), has_child, model("demo", "eurollm-9b-instruct"))]
     described = store.execute(f"DESCRIBE <{model('demo', 'salamandra-7b')}>")
     assert described.kind == "graph"
+    # The source's facts, and the derived graph's jurisdiction profile (every model has one).
     assert {(s, p) for s, p, _ in described.triples} == {
-        (model("demo", "salamandra-7b"), p) for p in (ns.RDF.type, ns.RDFS.label, EAI.parameterCount)}
+        (model("demo", "salamandra-7b"), p) for p in (ns.RDF.type, ns.RDFS.label, EAI.parameterCount,
+                                                      EAI.jurisdictionProfile)}
 
 
 def test_rows_are_capped_and_marked_truncated(store, tmp_path):
