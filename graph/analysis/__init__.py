@@ -37,6 +37,7 @@ from euaigraph.graph.analysis.metrics import (
     Upstream,
     UpstreamNode,
     concentration,
+    foreign_ancestry,
     upstream,
     what_if,
 )
@@ -55,6 +56,6 @@ from euaigraph.graph.analysis.sovereignty import sovereignty_profile
 __all__ = [
     "DIMENSIONS", "Affected", "Component", "Concentration", "LanguageCoverage", "Profile", "Share",
     "Upstream", "UpstreamNode", "alpha3", "bloc_members", "concentration", "control_chain", "control_on",
-    "control_standings", "dependency_graph", "language_coverage", "sovereignty_profile", "standings", "upstream",
+    "control_standings", "dependency_graph", "foreign_ancestry", "language_coverage", "sovereignty_profile", "standings", "upstream",
     "what_if",
 ]

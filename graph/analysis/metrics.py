@@ -66,8 +66,13 @@ class Upstream:
         return [row for node in self.nodes for row in node.as_rows()]
 
 
-def _bfs(g: nx.DiGraph, sources: Iterable[str], *, reverse: bool) -> dict[str, tuple[str, ...]]:
-    """Shortest path from the nearest source to every reachable node; ties go to the smaller IRI."""
+def _bfs(g: nx.DiGraph, sources: Iterable[str], *, reverse: bool,
+         relations: frozenset[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Shortest path from the nearest source to every reachable node (along ``relations`` only, when given); ties
+    go to the smaller IRI."""
+    if relations is not None:
+        whole = g
+        g = nx.subgraph_view(whole, filter_edge=lambda a, b: whole.edges[a, b]["relation"] in relations)
     neighbours = g.predecessors if reverse else g.successors
     paths = {s: (s,) for s in sorted(sources)}
     frontier = sorted(paths)
@@ -241,17 +246,18 @@ class Affected:
                  "distance": self.distance, "path": " > ".join(self.path)}]
 
 
-def what_if(g: nx.DiGraph, removed: str | Iterable[str]) -> list[Affected]:
+def what_if(g: nx.DiGraph, removed: str | Iterable[str], *, relations: Iterable[str] | None = None) -> list[Affected]:
     """Everything downstream of the removed nodes (a licence withdrawn, a provider gone, a facility closed).
 
-    A node is affected when a dependency path leads from it to a removed node; ``path`` is one shortest such
-    path (affected node first, removed node last). Sorted by distance, then IRI. Unknown nodes are an error.
+    A node is affected when a dependency path leads from it to a removed node (along edges of the given relation
+    codes only, when given: lineage alone, say); ``path`` is one shortest such path (affected node first, removed
+    node last). Sorted by distance, then IRI. Unknown nodes are an error.
     """
     targets = {removed} if isinstance(removed, str) else set(removed)
     missing = sorted(t for t in targets if t not in g)
     if missing:
         raise KeyError(f"not in the dependency graph: {', '.join(missing)}")
-    paths = _bfs(g, targets, reverse=True)
+    paths = _bfs(g, targets, reverse=True, relations=None if relations is None else frozenset(relations))
     out = []
     for node, path in paths.items():
         if node in targets:
@@ -263,5 +269,15 @@ def what_if(g: nx.DiGraph, removed: str | Iterable[str]) -> list[Affected]:
     return sorted(out, key=lambda a: (a.distance, a.node))
 
 
+def foreign_ancestry(g: nx.DiGraph, standing: Mapping[str, str], *, lineage: Iterable[str]) -> set[str]:
+    """Models inside the bloc with an ancestor (along ``lineage`` relation codes, any depth) outside it.
+
+    The same set as the what-if of removing every model outside the bloc, restricted to lineage and to models inside.
+    """
+    outside = [n for n, k in g.nodes(data="kind") if k == "model" and standing.get(n) == _OUTSIDE]
+    affected = what_if(g, outside, relations=lineage) if outside else []
+    return {a.node for a in affected if a.kind == "model" and standing.get(a.node) == _INSIDE}
+
+
 __all__ = ["DIMENSIONS", "Affected", "Concentration", "Share", "Upstream", "UpstreamNode", "concentration",
-           "upstream", "what_if"]
+           "foreign_ancestry", "upstream", "what_if"]

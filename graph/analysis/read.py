@@ -191,10 +191,12 @@ def jurisdictions(store: Store, nodes: Iterable[str]) -> dict[str, str]:
     return {n: alpha3(c) for n, c in store.values(query)}
 
 
-def lineage_codes() -> frozenset[str]:
-    """Relation codes of the lineage group (what the graph view calls lineage)."""
-    return frozenset(r.code for r in reference.relations(group="lineage"))
+def derivation_codes() -> frozenset[str]:
+    """Relation codes of eai:derivedFrom and its sub-properties: the edges the lineage closure (eai:hasAncestor)
+    follows (reused tokenizers and untyped dependencies are in the lineage group but are not derivation)."""
+    props = set(reference.lineage_properties())
+    return frozenset(r.code for r in reference.relations() if r.iri in props)
 
 
 __all__ = ["alpha3", "bloc_code", "bloc_members", "control_chain", "control_on", "control_standings",
-           "dependency_graph", "jurisdictions", "lineage_codes", "standings", "today"]
+           "dependency_graph", "derivation_codes", "jurisdictions", "standings", "today"]

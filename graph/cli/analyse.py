@@ -25,17 +25,19 @@ from euaigraph.ontology import iri
 from euaigraph.graph.analysis import (
     concentration,
     dependency_graph,
+    foreign_ancestry,
     language_coverage,
     sovereignty_profile,
     standings,
     upstream,
     what_if,
 )
+from euaigraph.graph.analysis.read import derivation_codes
 from euaigraph.graph.load import rules
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import check_iri
 
-METRICS = ("upstream", "concentration", "what-if", "languages", "profile")
+METRICS = ("upstream", "concentration", "what-if", "foreign-ancestors", "languages", "profile")
 
 
 class AnalysisError(ValueError):
@@ -102,6 +104,15 @@ def _graph_metric(g, metric: str, options: Options, where: dict[str, str]) -> Re
         summary = (f"foreign share {up.foreign}/{up.known} = {share} (bloc {options.bloc}); "
                    f"{up.unknown} upstream nodes of unknown jurisdiction")
         return Report(f"Upstream of {up.model}", [summary], up.as_rows())
+    if metric == "foreign-ancestors":
+        found = foreign_ancestry(g, where, lineage=derivation_codes())
+        counts = {s: sum(1 for n, k in g.nodes(data="kind") if k == "model" and where.get(n) == s)
+                  for s in (rules.INSIDE, rules.OUTSIDE, rules.UNKNOWN)}
+        summary = [f"{len(found)} of {counts[rules.INSIDE]} models inside {options.bloc} have an ancestor outside it; "
+                   f"jurisdiction known for {counts[rules.INSIDE] + counts[rules.OUTSIDE]} of {sum(counts.values())} "
+                   f"models ({counts[rules.UNKNOWN]} unknown, not counted)"]
+        rows = [{"model": n, "label": g.nodes[n]["label"], "seats": " ".join(g.nodes[n]["seats"])} for n in sorted(found)]
+        return Report(f"Models inside {options.bloc} with an ancestor outside it", summary, rows)
     if metric == "concentration":
         models = None
         if options.european_only:
