@@ -22,12 +22,13 @@ from euaigraph.ingest.emit import boolean, cited_claim, date_literal, decimal, d
 from euaigraph.ingest.sources.curated import FACILITY_CLASS, RELATIONS as CURATED_RELATIONS
 from euaigraph.ingest.sources.huggingface import HUB, RELATIONS as HF_RELATIONS
 from euaigraph.ontology import iri
+from euaigraph.ontology import reference
 from euaigraph.ontology.vocab import EAI
 
 ACCESSED = "2026-11-27"
 #: Curated relation name -> the Hugging Face relation that types the same link on the Hub.
 HF_NAME = {"fine-tune": "finetune", "adapter": "adapter", "quantisation": "quantized", "merge": "merge"}
-GRADE = {"open": EAI.GradeOpen, "partial": EAI.GradePartial, "closed": EAI.GradeClosed}
+GRADE = {g.code: g.iri for g in reference.grades()}
 
 
 class Sink:

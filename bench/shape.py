@@ -11,6 +11,8 @@ True
 
 from __future__ import annotations
 
+from euaigraph.ontology import reference
+
 #: Where the organisations that publish derivatives sit (Hugging Face users are mostly in the US and the EU).
 ORG_COUNTRIES: dict[str, float] = {
     "USA": 27, "CHN": 7, "GBR": 6, "CAN": 2, "CHE": 2, "NOR": 1, "KOR": 2, "JPN": 2, "IND": 2, "ISR": 1,
@@ -84,7 +86,7 @@ PROGRAMMES: dict[str, tuple[str | None, str | None, float]] = {
 #: Openness dimensions an index grades (an osai-index-like source grades a few models on each).
 OPENNESS_DIMENSIONS = ("datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel",
                        "trainingcode", "code", "paper", "modelcard", "datasheet", "licenses")
-GRADES: dict[str, float] = {"open": 45, "partial": 30, "closed": 25}
+GRADES: dict[str, float] = dict(zip((g.code for g in reference.grades()), (45, 30, 25), strict=True))
 
 # -- rates (per model created) ----------------------------------------------------------------------------------
 ROOT_SHARE = 0.012            # a new model is a base model

@@ -9,13 +9,18 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from euaigraph.graph import analysis
+from euaigraph.graph import analysis, rules
+from euaigraph.graph.export import ELSEWHERE, UNKNOWN_REGION
+from euaigraph.ontology import reference
 
 from . import components, frame, network, render
 from .state import Context
 
-STATUS = {"inside": "🟢", "outside": "🔴", "unknown": "⚪", "open": "🟢", "open-restricted": "🟡",
-          "restricted": "🟡", "partial": "🟡", "non-commercial": "🟠", "closed": "🔴"}
+#: A mark for every status a profile component can have: standings, then licence classes and grades from most
+#: to least open (the codes come from the ontology; a code both schemes use keeps its first mark).
+_MARKS = ("🟢", "🟡", "🟠", "🔴")
+STATUS = {rules.INSIDE: "🟢", rules.OUTSIDE: "🔴", rules.UNKNOWN: "⚪",
+          **{c.code: _MARKS[min(c.rank, 4) - 1] for c in (*reference.grades(), *reference.licence_classes())}}
 
 
 def label(g: nx.DiGraph, node: str) -> str:
@@ -37,7 +42,8 @@ def _network(g: nx.DiGraph, nodes: set[str], where: dict[str, str], bloc: str) -
         data = g.nodes[node]
         standing = where.get(node)
         out.add_node(node, label=data.get("label", node), kind=data.get("kind") or "", country=seats(g, node),
-                     region=bloc if standing == "inside" else "elsewhere" if standing == "outside" else "unknown")
+                     region=bloc if standing == rules.INSIDE else ELSEWHERE if standing == rules.OUTSIDE
+                     else UNKNOWN_REGION)
     for s, o, data in g.subgraph(nodes).edges(data=True):
         out.add_edge(s, o, predicate=data.get("relation", ""))
     return out
@@ -79,8 +85,9 @@ def downstream_section(g: nx.DiGraph, model: str, where: dict[str, str]) -> None
 def what_if_section(g: nx.DiGraph, where: dict[str, str], bloc: str) -> None:
     kinds = {"licence": "licence", "licence-family": "every version of a licence", "organisation": "organisation",
              "facility": "facility"}
-    providers = {o for _, o, r in g.edges(data="relation") if r in ("provider", "developer", "operated-by", "curator",
-                                                                     "controller", "accelerator-vendor")}
+    # Organisations others depend on: developers, curators, operators, vendors and controllers.
+    held = {r.code for r in reference.relations(dependency=True) if r.group in ("development", "control", "compute")}
+    providers = {o for _, o, r in g.edges(data="relation") if r in held}
     options = {n: f"{d.get('label', n)} ({kinds[d['kind']]})" for n, d in sorted(
         g.nodes(data=True), key=lambda x: str(x[1].get("label", x[0])).lower())
         if d.get("kind") in kinds and (d["kind"] != "organisation" or n in providers) and g.in_degree(n)}
@@ -91,11 +98,11 @@ def what_if_section(g: nx.DiGraph, where: dict[str, str], bloc: str) -> None:
         return
     affected = analysis.what_if(g, removed)
     models = [a for a in affected if a.kind == "model"]
-    counts = {s: sum(1 for a in models if where.get(a.node) == s) for s in ("inside", "outside", "unknown")}
+    counts = {s: sum(1 for a in models if where.get(a.node) == s) for s in (rules.INSIDE, rules.OUTSIDE, rules.UNKNOWN)}
     st.metric("Models affected", len(models), help="A thing is affected when a dependency path leads from it to a "
               "removed node; each row shows one shortest such path.")
-    st.caption(f"Of the {len(models)} models: {counts['inside']} inside {bloc.upper()}, {counts['outside']} outside, "
-               f"{counts['unknown']} of unknown jurisdiction. {len(affected) - len(models)} other things are affected "
+    st.caption(f"Of the {len(models)} models: {counts[rules.INSIDE]} inside {bloc.upper()}, {counts[rules.OUTSIDE]} "
+               f"outside, {counts[rules.UNKNOWN]} of unknown jurisdiction. {len(affected) - len(models)} other things are affected "
                "and listed below the models.")
     rows = sorted(affected, key=lambda a: (a.kind != "model", a.kind or "", a.distance, a.label))
     st.dataframe(pd.DataFrame([{"node": a.label, "kind": a.kind, "seat": seats(g, a.node),

@@ -36,6 +36,7 @@ from euaigraph.ingest.sources.blocs import blocs
 from euaigraph.ontology import reference
 from euaigraph.ontology.namespaces import META_GRAPH, PREFIXES
 
+from euaigraph.graph.load.derived import DERIVED
 from euaigraph.graph.query.formats import safe_cell
 from euaigraph.graph.store.base import Store, graph_source
 from euaigraph.graph.store.terms import nt_term, to_oxigraph
@@ -45,9 +46,7 @@ EAI = PREFIXES["eai"]
 KINDS = {str(cls): kind for cls, kind in reference.kinds().items()}
 REFERENCE_KINDS = {"licence", "licence-family", "country", "language", "bloc"}
 #: Derived facts are node attributes, not edges (they would bury the direct facts).
-_NOT_EDGES = {f"{EAI}{n}" for n in ("hasAncestor", "preferredJurisdiction", "preferredLicence", "controllingCountry",
-                                    "inBlocToday", "reliesOn", "jurisdictionProfile", "hasAncestorOutsideBloc",
-                                    "effectiveLicenceClass", "controlledBy")} | {PREFIXES["rdf"] + "type"}
+_NOT_EDGES = {str(p) for p in DERIVED} | {PREFIXES["rdf"] + "type"}
 #: Region of a node: the narrowest bloc (fewest members today) it is inside, else one of these.
 ELSEWHERE, UNKNOWN_REGION = "elsewhere", "unknown"
 

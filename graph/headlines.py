@@ -70,7 +70,7 @@ def _foreign_ancestors(answer: Answer, bloc: str) -> Finding:
         formula=(f"share = {name} models with an ancestor from outside the {name} / {name} models; a model is in the "
                  f"{name} when at least one developer is seated there, outside when every seat is known and none is"),
         links=(Link("dependency/non-bloc-ancestors", params), Link("sovereignty/jurisdiction-known", params)),
-        figures={"models": len(models), "inside": inside, "unknown": unknown})
+        figures={"models": len(models), "european": inside, "seat_unknown": unknown})
 
 
 def _provider_hhi(answer: Answer, bloc: str) -> Finding:

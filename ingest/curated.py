@@ -22,6 +22,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+from euaigraph.ontology import reference
+
 from . import safe_yaml
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -94,7 +96,7 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
-OPENNESS_CLASSES = ("open", "open-restricted", "non-commercial", "closed")
+OPENNESS_CLASSES = tuple(c.code for c in reference.licence_classes())
 ORGANISATION_TYPES = ("company", "university", "research-organisation", "public-body", "consortium", "non-profit",
                       "foundation", "person")
 

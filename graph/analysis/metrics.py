@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from euaigraph.graph.load import rules
+
 #: concentration dimension -> the code of the edge relation that reaches its entities.
 DIMENSIONS = {"provider": "provider", "dataset": "trained-on", "facility": "trained-at", "vendor": "accelerator-vendor"}
-_OUTSIDE, _INSIDE = "outside", "inside"
+_OUTSIDE, _INSIDE = rules.OUTSIDE, rules.INSIDE
 
 
 @dataclass(frozen=True)

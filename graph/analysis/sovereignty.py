@@ -31,6 +31,9 @@ from euaigraph.graph.store.terms import nt_term
 from euaigraph.ontology import reference
 
 _GRADES = {str(g.iri): g.code for g in reference.grades()}
+#: The grade codes from most to least open (open, partial, closed), and the most open licence class.
+_OPEN, _PARTIAL, _CLOSED = (g.code for g in reference.grades())
+_OPEN_CLASS = str(reference.licence_classes()[0].iri)
 
 
 def _merged(*groups: tuple[str, ...]) -> tuple[str, ...]:
@@ -67,7 +70,7 @@ def _developers(store: Store, g: nx.DiGraph, model: str, standing: str, ctx: str
                    "with the organisation it is affiliated with. The model is inside when at least one developer is "
                    "seated in a member country, outside when every seat is known and none is, unknown otherwise; "
                    f"{ctx}.")
-    sources = _merged(sources_of(store, {model}, ("providedBy", "developedBy")),
+    sources = _merged(sources_of(store, {model}, tuple(r.name for r in reference.relations(group="development"))),
                       sources_of(store, set(developers), ("jurisdiction",)))
     return Component("developer jurisdiction", named, standing, explanation, sources), developers
 
@@ -105,7 +108,7 @@ def _upstream(store: Store, g: nx.DiGraph, model: str, where: dict[str, str], ct
                    f"jurisdiction are not counted; {ctx}. "
                    f"Outside: {', '.join(foreign[:8]) or 'none'}{' …' if len(foreign) > 8 else ''}.")
     lineage = {model} | {n.node for n in up.nodes if n.kind == "model"}
-    predicates = ("derivedFrom", "usesTokenizerOf", "trainedOn", "trainedAt", "providedBy")
+    predicates = tuple(r.name for r in reference.relations(dependency=True))
     return Component("upstream foreign share", value, status, explanation, sources_of(store, lineage, predicates))
 
 
@@ -164,16 +167,16 @@ def _data(store: Store, model: str) -> Component:
     grades = _rows(store, model, "?dim ?g", "?m eai:openness ?a . ?a eai:dimension ?dim ; eai:grade ?g")
     data_grades = sorted({_GRADES.get(str(g), rules.UNKNOWN) for dim, g in grades
                           if _is_data_dimension(str(dim))})
-    open_sets = {str(d) for d, c in datasets if c is not None and str(c).endswith("#OpenLicence")}
+    open_sets = {str(d) for d, c in datasets if c is not None and str(c) == _OPEN_CLASS}
     all_sets = {str(d) for d, _ in datasets}
-    if "closed" in data_grades:
-        status = "closed"
-    elif "partial" in data_grades or (all_sets and open_sets and open_sets != all_sets):
-        status = "partial"
-    elif (data_grades or all_sets) and open_sets == all_sets and set(data_grades) <= {"open"}:
-        status = "open"
+    if _CLOSED in data_grades:
+        status = _CLOSED
+    elif _PARTIAL in data_grades or (all_sets and open_sets and open_sets != all_sets):
+        status = _PARTIAL
+    elif (data_grades or all_sets) and open_sets == all_sets and set(data_grades) <= {_OPEN}:
+        status = _OPEN
     else:
-        status = "unknown"
+        status = rules.UNKNOWN
     value = (f"{len(open_sets)} of {len(all_sets)} training datasets under an open licence"
              + (f"; index grades on data: {', '.join(data_grades)}" if data_grades else "; no index grade on data"))
     explanation = ("Training datasets (eai:trainedOn) whose preferred licence is in the open class, and the grades "

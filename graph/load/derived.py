@@ -51,6 +51,10 @@ INPUTS = tuple(dict.fromkeys((*LINEAGE, *LICENCE, *DEVELOPERS, *RAW_DEPENDENCIES
                               EAI.affiliatedWith, EAI.opennessClass)))
 #: Kinds that get a jurisdiction profile even with nobody recorded as their developer (then: unknown).
 PROFILED = (EAI.AIModel, EAI.Dataset)
+#: Every predicate the derived graph writes (its facts are conclusions, not statements of a source).
+DERIVED = (EAI.hasAncestor, EAI.preferredJurisdiction, EAI.preferredLicence, EAI.controlledBy, EAI.controllingCountry,
+           EAI.fromDay, EAI.untilDay, EAI.inBlocToday, EAI.jurisdictionProfile, EAI.hasAncestorOutsideBloc,
+           EAI.reliesOn, EAI.effectiveLicenceClass, EAI.derivedOn)
 #: Where "today" is written (the derived graph's own node).
 DERIVATION = ID["derivation/today"]
 

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from euaigraph.ontology import iri
 from euaigraph.ontology.namespaces import ORG, ROR, WIKIDATA
+from euaigraph.ontology import reference
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, Report, SourceSpec, Triple
@@ -27,11 +28,10 @@ from ..normalise import resolve_language
 
 Convert = Callable[[Any], Node | None]
 
-OPENNESS = {"open": EAI.OpenLicence, "open-restricted": EAI.OpenRestrictedLicence,
-            "non-commercial": EAI.NonCommercialLicence, "closed": EAI.ClosedLicence}
-RELATIONS = {"fine-tune": EAI.fineTunedFrom, "continued-pretraining": EAI.continuedPretrainingOf,
-             "distillation": EAI.distilledFrom, "merge": EAI.mergedFrom, "quantisation": EAI.quantisedFrom,
-             "adapter": EAI.adapterOf}
+OPENNESS = {c.code: c.iri for c in reference.licence_classes()}
+#: The relation codes curated base models may use: the sub-properties of eai:derivedFrom, by their ontology code.
+RELATIONS = {r.code: r.iri for r in reference.relations() if r.iri in reference.lineage_properties()
+             and r.iri != EAI.derivedFrom}
 FACILITY_CLASS = {"supercomputer": EAI.Supercomputer, "ai-factory": EAI.AIFactory, "gpu-cluster": EAI.GPUCluster,
                   "cloud-region": EAI.CloudRegion}
 

@@ -31,6 +31,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from euaigraph.ontology import iri
+from euaigraph.ontology import reference
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Report, SourceSpec, Triple
@@ -41,8 +42,9 @@ from ..hf_cards import HUB, Facts, api_facts, folder_facts, read_json
 from ..identity import dataset_for_hf, entity, is_repo_id, language_id, licence, model_for_hf, org_node
 
 SOURCE_ID = "huggingface"
-RELATIONS = {"finetune": EAI.fineTunedFrom, "adapter": EAI.adapterOf, "quantized": EAI.quantisedFrom,
-             "merge": EAI.mergedFrom}
+#: The Hub's base_model_relation words -> our relation codes (the properties come from the ontology).
+HUB_RELATIONS = {"finetune": "fine-tune", "adapter": "adapter", "quantized": "quantisation", "merge": "merge"}
+RELATIONS = {word: reference.relation(code).iri for word, code in HUB_RELATIONS.items()}
 FETCH_ERRORS = "fetch-errors.json"
 
 

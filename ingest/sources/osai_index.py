@@ -37,6 +37,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from euaigraph.ontology import iri
+from euaigraph.ontology import reference
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_THIRD_PARTY, Feed, FeedError, Report, SourceSpec, Triple
@@ -48,7 +49,8 @@ from ..openness import (
 )
 from .. import safe_yaml
 
-GRADES = {"open": EAI.GradeOpen, "partial": EAI.GradePartial, "closed": EAI.GradeClosed}
+#: The Index grades with our grade codes (open, partial, closed): its words are the ontology's codes.
+GRADES = {g.code: g.iri for g in reference.grades()}
 
 _HEADER = re.compile(r"^#\s*-\s*(national origin|contributor type|base model training compute|end model training "
                      r"compute)\s*:\s*(.*?)\s*$", re.I)

@@ -26,8 +26,8 @@ def rederive(finding: headlines.Finding, answer) -> dict[str, float | int | None
     if finding.key == "foreign-ancestors":
         by_standing = {str(r["standing"]): int(_number(r["models"]))
                        for r in answer("sovereignty/jurisdiction-known", first.params).records()}
-        return {"models": len({str(r["model"]) for r in rows}), "inside": by_standing.get("inside", 0),
-                "unknown": by_standing.get("unknown", 0)}
+        return {"models": len({str(r["model"]) for r in rows}), "european": by_standing.get("inside", 0),
+                "seat_unknown": by_standing.get("unknown", 0)}
     if finding.key == "provider-hhi":
         counts = [_number(r["models"]) for r in rows]
         total = sum(counts)
@@ -90,6 +90,6 @@ def test_a_rule_written_a_second_time_is_caught(fixture_answer, tmp_path_factory
       VALUES ?bloc { <https://w3id.org/euaigraph/id/bloc/eu> } }""")
     with QueryWorkers(StoreRef(home=str(home)), size=1) as workers:
         inside_by_provider = int(run_query(workers, second_rule).rows[0][0])
-    drifted = dataclasses.replace(finding, figures={**finding.figures, "inside": inside_by_provider})
-    assert inside_by_provider != finding.figures["inside"]
-    assert any("inside shown as" in m for m in mismatches(drifted, fixture_answer))
+    drifted = dataclasses.replace(finding, figures={**finding.figures, "european": inside_by_provider})
+    assert inside_by_provider != finding.figures["european"]
+    assert any("european shown as" in m for m in mismatches(drifted, fixture_answer))
