@@ -4,7 +4,9 @@ Header keys: ``summary`` (one line), ``description``, ``tags`` (list), ``view`` 
 timeline), ``params`` (list of ``{name, type, default, allowed, label, description}``) and optionally ``x``/``y``
 (columns the view plots). Parameter types: iri, string, integer, decimal, date, boolean, and the id types
 country (alpha-3), language (ISO 639-1), licence (SPDX id or LicenseRef-*), bloc, model, organisation,
-facility, project — each becomes the proper IRI or typed literal and is bound with ``VALUES`` (never pasted).
+facility, project, node (``kind:id``: a licence, licence family, organisation, facility...) and licence-class (a code)
+— each becomes the proper IRI or typed literal and is bound with ``VALUES`` (never pasted). The values of bloc and
+licence-class parameters come from the reference data (blocs.yaml, the ontology), never from a query's header.
 
 >>> q = parse_saved("demo/x", '#+ summary: Models by country\\n#+ params:\\n#+   - {name: country, type: country, default: FRA}\\nSELECT ?m WHERE { ?m ?p ?country }')
 >>> q.summary, [p.name for p in q.params], q.body.strip()
@@ -34,7 +36,7 @@ from rdflib.term import Node
 
 from euaigraph.ingest import safe_yaml
 from euaigraph.ingest.sources.blocs import blocs
-from euaigraph.ontology import iri
+from euaigraph.ontology import iri, reference
 from euaigraph.ontology.namespaces import ID, SPDX_LICENCE
 
 from euaigraph.graph.store.terms import check_iri
@@ -43,9 +45,12 @@ VIEWS = ("table", "bar", "graph", "map", "timeline")
 HEADER_KEYS = {"summary", "description", "tags", "params", "view", "x", "y"}
 PARAM_KEYS = {"name", "type", "default", "allowed", "label", "description"}
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean", "country", "language", "licence",
-               "bloc", "model", "organisation", "facility", "project", "node")
+               "bloc", "model", "organisation", "facility", "project", "node", "licence-class")
 #: Parameter types whose allowed values come from reference data, never from a query's header.
-REFERENCE_VALUES: dict[str, Callable[[], tuple[str, ...]]] = {"bloc": lambda: tuple(blocs())}
+REFERENCE_VALUES: dict[str, Callable[[], tuple[str, ...]]] = {
+    "bloc": lambda: tuple(blocs()),
+    "licence-class": lambda: tuple(c.code for c in reference.licence_classes()),
+}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -84,7 +89,7 @@ def _to_term(kind: str, value: Any) -> Node:
     text = str(value).strip()
     if kind == "iri":
         return URIRef(check_iri(text))
-    if kind == "string":
+    if kind in ("string", "licence-class"):  # a class is matched by its code (skos:notation), a plain string
         return Literal(str(value))
     if kind == "integer":
         return Literal(int(text), datatype=XSD.integer)
