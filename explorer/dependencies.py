@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from euaigraph.graph import analysis, rules
-from euaigraph.graph.export import ELSEWHERE, UNKNOWN_REGION
+from euaigraph.graph import ELSEWHERE, UNKNOWN_REGION
 from euaigraph.ontology import reference
 
 from . import components, frame, network, render

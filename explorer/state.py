@@ -9,7 +9,6 @@ is computed once per data version, in the background as soon as the app starts, 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -22,24 +21,24 @@ from rdflib.term import Node
 
 from euaigraph.graph import Answers
 from euaigraph.graph import endpoint
-from euaigraph.graph import default_home
 from euaigraph.graph import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
 from euaigraph.graph import QueryResult, Store
 from euaigraph.graph import nt_term
 from euaigraph.graph import QueryWorkers, StoreRef
+from euaigraph.graph import settings
 
 #: Limits every analyst query runs under (shown next to each result).
-TIMEOUT_S = float(os.environ.get("EUAIGRAPH_EXPLORER_TIMEOUT_S") or DEFAULT_TIMEOUT_S)
-ROW_CAP = int(os.environ.get("EUAIGRAPH_EXPLORER_ROW_CAP") or DEFAULT_ROW_CAP)
+TIMEOUT_S = settings.current().explorer_timeout_s or DEFAULT_TIMEOUT_S
+ROW_CAP = settings.current().explorer_row_cap or DEFAULT_ROW_CAP
 BUILD_HINT = "euaigraph build"
 
 
 def store_ref() -> StoreRef:
     """The store the explorer shows, from the environment (raises ConfigError for an unknown endpoint id)."""
-    endpoint_id = os.environ.get("EUAIGRAPH_ENDPOINT")
-    if endpoint_id:
-        return StoreRef(endpoint=endpoint(endpoint_id))
-    return StoreRef(home=str(Path(os.environ.get("EUAIGRAPH_HOME") or default_home()).resolve()))
+    current = settings.current()
+    if current.endpoint:
+        return StoreRef(endpoint=endpoint(current.endpoint))
+    return StoreRef(home=str(current.home.resolve()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -159,5 +158,5 @@ def warm_up(ctx: Context, *tasks: Callable[[], Any]) -> None:
 
 def queries_root() -> Path | None:
     """Where the saved questions are: ``$EUAIGRAPH_QUERIES`` (a folder of ``<theme>/<slug>.rq``) or the package's."""
-    root = os.environ.get("EUAIGRAPH_QUERIES")
-    return Path(root).resolve() if root else None
+    root = settings.current().queries
+    return root.resolve() if root else None

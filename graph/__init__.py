@@ -33,13 +33,14 @@ _FRONT: dict[str, str] = {
     "Param": "query.saved", "SavedQuery": "query.saved", "SavedQueryError": "query.saved", "catalogue": "query.saved",
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
     # export
-    "REFERENCE_KINDS": "export", "regions": "export",
+    "REFERENCE_KINDS": "export", "regions": "export", "ELSEWHERE": "export", "UNKNOWN_REGION": "export",
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
+    "settings": "settings",
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
-_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules"})
+_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules", "settings"})
 
 __all__ = sorted(_FRONT)
 

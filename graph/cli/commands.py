@@ -26,6 +26,7 @@ from euaigraph.graph.query.run import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryR
 from euaigraph.graph.query.saved import SavedQueryError, catalogue, find
 from euaigraph.graph.store.base import QueryCancelled, Store, StoreError
 from euaigraph.graph.query.worker import QueryWorkers, StoreRef
+from euaigraph.graph import settings
 
 app = typer.Typer(help="euaigraph: a knowledge graph of the European open-source AI ecosystem.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -134,7 +135,7 @@ def ingest_command(
         elif live:
             if spec.fetch is None:
                 raise IngestError(f"{source} has no live feed")
-            home = Path(c.store_path or os.environ.get("EUAIGRAPH_HOME") or "data/store")
+            home = Path(c.store_path or settings.current().home)
             feed = spec.fetch(home / "cache" / source)
         elif spec.shipped:
             feed = Feed.from_path(spec.shipped_path())

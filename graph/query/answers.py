@@ -42,6 +42,7 @@ from rdflib.term import Node
 
 from euaigraph.graph.store import snapshots
 from euaigraph.graph.store.base import QueryResult
+from euaigraph.graph import settings
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def _collector_paused() -> Iterator[None]:
 def answers_limit() -> int:
     """Bytes of answers kept per data version (``EUAIGRAPH_ANSWERS_MB``, default 512): analysts' own queries are
     kept too, and a stream of distinct ones must not fill the disk."""
-    return int(float(os.environ.get("EUAIGRAPH_ANSWERS_MB", "512")) * 1024 * 1024)
+    return settings.current().answers_bytes
 
 
 def _bytes(folder: Path) -> int:

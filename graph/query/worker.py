@@ -8,7 +8,6 @@ queries one at a time, and is replaced when it is killed. Workers have a memory 
 
 from __future__ import annotations
 
-import os
 import queue
 import resource
 import socket
@@ -23,6 +22,7 @@ from pathlib import Path
 from euaigraph.graph.query.answers import Answers
 from euaigraph.graph.store.config import Endpoint
 from euaigraph.graph.store.base import QueryCancelled, QueryResult, Store, StoreError
+from euaigraph.graph import settings
 
 _STARTUP_S = 300.0
 
@@ -59,7 +59,7 @@ class StoreRef:
 
 
 def _limit_memory() -> None:
-    megabytes = int(os.environ.get("EUAIGRAPH_WORKER_MEMORY_MB", "6144"))
+    megabytes = settings.current().worker_memory_mb
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

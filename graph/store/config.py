@@ -26,11 +26,12 @@ euaigraph.graph.store.config.ConfigError: no endpoint 'nope' in ...euaigraph.tom
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+
+from euaigraph.graph import settings
 
 
 class ConfigError(Exception):
@@ -53,7 +54,7 @@ class Endpoint:
 
 
 def config_path() -> Path:
-    return Path(os.environ.get("EUAIGRAPH_CONFIG") or "euaigraph.toml")
+    return settings.current().config
 
 
 def _check_url(endpoint_id: str, key: str, url: str) -> str:

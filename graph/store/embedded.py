@@ -25,7 +25,6 @@ import csv
 import fcntl
 import io
 import logging
-import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -50,20 +49,20 @@ from euaigraph.graph.store.base import (
     StoreError,
     graph_source,
 )
+from euaigraph.graph import settings
 from euaigraph.graph.store.terms import to_rdflib
 
 log = logging.getLogger(__name__)
-DEFAULT_HOME = Path("data/store")
 _FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 
 
 def default_home() -> Path:
     """``$EUAIGRAPH_HOME`` or ``./data/store``."""
-    return Path(os.environ.get("EUAIGRAPH_HOME") or DEFAULT_HOME)
+    return settings.current().home
 
 
 def memory_limit() -> int:
-    return int(float(os.environ.get("EUAIGRAPH_MEMORY_QUADS", "5e6")))
+    return settings.current().memory_quads
 
 
 class EmbeddedStore(Store):
