@@ -199,8 +199,18 @@ def refer(kind: str, name: str, *, names: FeedNames) -> str | None:
 # -- references by name between records of one feed --------------------------------------------------------------
 class FeedIndex:
     """The records of one feed by name, so that a name in another record (a base model, a dependency) finds the
-    record it means: the exact name first, else the one name it matches in any case; of several records of that
-    name, the one by the same developer, else none (ambiguous)."""
+    record it means: the exact name first, else the one name it matches in any case (several such names, which
+    differ only in case, are ambiguous); of several records of that name, the one by the same developer, else
+    none (ambiguous).
+
+    >>> index = FeedIndex()
+    >>> index.add("Nimbus", developer="a", node=URIRef("urn:1"), kind="model")
+    >>> index.add("Nimbus", developer="b", node=URIRef("urn:2"), kind="model")
+    >>> index.add("GPT-J", developer="a", node=URIRef("urn:3"), kind="model")
+    >>> index.add("gpt-j", developer="a", node=URIRef("urn:4"), kind="model")
+    >>> index.find("nimbus", developer="b"), index.find("Nimbus"), index.find("Gpt-J"), index.find("gpt-j")
+    ((rdflib.term.URIRef('urn:2'), 'model'), 'ambiguous', 'ambiguous', (rdflib.term.URIRef('urn:4'), 'model'))
+    """
 
     def __init__(self) -> None:
         self._by_form: dict[str, list[tuple[str | None, URIRef, str]]] = defaultdict(list)
@@ -218,7 +228,9 @@ class FeedIndex:
         found = self._by_form.get(form)
         if not found:
             forms = self._forms_by_fold.get(fold(form), set())
-            found = self._by_form[next(iter(forms))] if len(forms) == 1 else None
+            if len(forms) > 1:
+                return "ambiguous"
+            found = self._by_form[next(iter(forms))] if forms else None
         if not found:
             return None
         nodes = {(node, kind) for _dev, node, kind in found}

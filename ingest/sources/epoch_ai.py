@@ -80,10 +80,14 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
                 for here, row in rows(path, str(path.relative_to(base)), kind, report)]
 
     vendors: dict[str, str] = {}
-    for _path, _here, row in read("hardware"):  # a lookup for the clusters: each row is read into it
+    hardware = read("hardware")
+    for _path, _here, row in hardware:  # a lookup for the clusters: each row is read into it
         if row["Manufacturer"].strip():
             vendors[fold(row["Hardware name"])] = row["Manufacturer"].strip()
         report.ingested()
+    if hardware:
+        report.note(f"{len(hardware)} ML-hardware rows were read as the table of chip manufacturers that gives "
+                    "clusters their accelerator vendor; they describe no entity of their own")
     model_rows = read("models")
     identified, index, model_names = _identify_models(model_rows, state)
     for path, here, row in model_rows:
