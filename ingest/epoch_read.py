@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from math import isfinite
 from pathlib import Path
 
-from .base import FeedError, Report
+from .base import Feed, FeedError, Report
+from .ledger import Ledger, Lineage
 
 SOURCE_ID = "epoch-ai"
 DATA = "https://epoch.ai/data"
@@ -158,3 +159,15 @@ def _reads(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class ParseState:
+    """The state of one parse: the ledger, lineage, names left unresolved, matches refused, notes to make."""
+
+    def __init__(self, feed: Feed, report: Report):
+        self.feed, self.report = feed, report
+        self.ledger, self.lineage = Ledger(SOURCE_ID, feed, report), Lineage()
+        self.later: list[tuple[str, str, str]] = []  # unresolved model and facility names, itemised last
+        self.refused: list[str] = []
+        self.unattributed: list[str] = []
+        self.speculative = 0

@@ -5,7 +5,8 @@ A record joins an entity only on a strong key: a Hugging Face repository id, a r
 ``data/curated/aliases/<kind>.yaml``), a curated record's id, or the same developer with the same name. Whatever
 the key, two records whose developers conflict never join, a size-qualified name (405B) never joins another size
 (8B), and within one feed names that differ only in case stay apart unless a strong key joins them. Everything
-else gets the source's own node, scoped to its developer (:func:`~euaigraph.ingest.identity.scoped`).
+else gets the source's own node, scoped to its developer (:func:`~euaigraph.ingest.identity.scoped`). The reasons
+are in decisions/0009-identity-by-evidence.md.
 
 >>> developers_agree(frozenset({"mistral-ai"}), "models", "mistralai/mistral-7b-v0.1")
 'same'

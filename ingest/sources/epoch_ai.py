@@ -38,42 +38,25 @@ from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_THIRD_PARTY, Feed, Report, SourceSpec, Triple
-from ..curated import records
 from ..emit import date_literal, double, integer
-from ..epoch_read import DATA, SOURCE_ID, TABLES, names, number, rows, tables, tagged
+from ..epoch_read import DATA, SOURCE_ID, TABLES, ParseState, names, number, rows, tables
+from ..epoch_sites import cluster, data_centre, facility
 from ..evidence import FeedIndex, FeedNames, Identified, identify, note_refusals, refer
 from ..fetch import fetch
 from ..identity import country_id, developer_key, entity, hf_repo_from_url, names_match, org_id, org_node, scoped, \
     web_url
-from ..ledger import Ledger, Lineage
-from ..model_names import is_anonymised, model_list
+from ..model_names import model_list
 from ..normalise import fold
 
 LIVE = {"models": f"{DATA}/notable_ai_models.csv", "clusters": f"{DATA}/gpu_clusters.csv",
         "hardware": f"{DATA}/ml_hardware.csv"}
-FACILITY_CLASS = {"supercomputer": EAI.Supercomputer, "ai-factory": EAI.AIFactory, "gpu-cluster": EAI.GPUCluster,
-                  "cloud-region": EAI.CloudRegion}
-#: Supplier values in the clusters table that name no company.
-_NO_SUPPLIER = {"", "unknown", "anonymized"}
-
-
-class _Parse:
-    """The state of one parse: the ledger, lineage, names left unresolved, matches refused, notes to make."""
-
-    def __init__(self, feed: Feed, report: Report):
-        self.feed, self.report = feed, report
-        self.ledger, self.lineage = Ledger(SOURCE_ID, feed, report), Lineage()
-        self.later: list[tuple[str, str, str]] = []  # unresolved model and facility names, itemised last
-        self.refused: list[str] = []
-        self.unattributed: list[str] = []
-        self.speculative = 0
 
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     root = feed.path
     base = root.parent if root.is_file() else root
     found = tables(root, base, report)
-    state = _Parse(feed, report)
+    state = ParseState(feed, report)
 
     def read(kind: str) -> list[tuple[Path, str, dict[str, str]]]:
         return [(path, here, row) for path in found[kind]
@@ -101,15 +84,15 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     facility_names = FeedNames(row[TABLES[kind].name_column].strip() for kind, _p, _h, row in sites)
     anonymous: Counter[str] = Counter()
     for kind, path, here, row in sites:
-        found_at = _facility(kind, here, row, facility_names, anonymous, state)
-        facts = (_cluster if kind == "clusters" else _data_centre)(found_at, here, row, vendors, state)
+        found_at = facility(kind, here, row, facility_names, anonymous, state)
+        facts = (cluster if kind == "clusters" else data_centre)(found_at, here, row, vendors, state)
         sources = [u for u in (web_url(row.get(f"Source {n}")) for n in range(1, 6)) if u]
         yield from state.ledger.record(key=here.replace(":", "/"), where=here, identified=found_at, facts=facts,
                                        urls=[TABLES[kind].page, *sources], path=path)
     _notes(state)
 
 
-def _notes(state: _Parse) -> None:
+def _notes(state: ParseState) -> None:
     report = state.report
     if state.unattributed:
         report.note(f"{len(state.unattributed)} model rows list more or fewer countries than organisations, so no "
@@ -122,7 +105,7 @@ def _notes(state: _Parse) -> None:
 
 
 # -- models --------------------------------------------------------------------------------------------------------
-def _identify_models(model_rows: list[tuple[Path, str, dict[str, str]]], state: _Parse
+def _identify_models(model_rows: list[tuple[Path, str, dict[str, str]]], state: ParseState
                      ) -> tuple[dict[str, Identified], FeedIndex, FeedNames]:
     """Each row's node, and an index of the rows by name for the base models other rows name."""
     all_names = FeedNames(row["Model"].strip() for _p, _h, row in model_rows)
@@ -146,7 +129,7 @@ def _identify_models(model_rows: list[tuple[Path, str, dict[str, str]]], state: 
 
 
 def _model(here: str, row: dict[str, str], found: Identified, index: FeedIndex, model_names: FeedNames,
-           state: _Parse) -> Iterator[Triple]:
+           state: ParseState) -> Iterator[Triple]:
     node, name = found.node, row["Model"].strip()
     yield from entity(node, EAI.AIModel, name, found.curated)
     orgs = names(row["Organization"])
@@ -173,7 +156,7 @@ def _model(here: str, row: dict[str, str], found: Identified, index: FeedIndex, 
 
 
 def _bases(node: URIRef, text: str, here: str, developer: str | None, index: FeedIndex, model_names: FeedNames,
-           state: _Parse) -> Iterator[Triple]:
+           state: ParseState) -> Iterator[Triple]:
     """The base models a row names: lineage to models that exist; a single unknown name gets a node of its own."""
     listed = model_list(text)
     if listed.problem:
@@ -208,7 +191,7 @@ def _bases(node: URIRef, text: str, here: str, developer: str | None, index: Fee
             state.lineage.add(node, parent, [(node, EAI.derivedFrom, parent)], here)
 
 
-def _jurisdictions(orgs: list[URIRef], cell: str, here: str, state: _Parse) -> Iterator[Triple]:
+def _jurisdictions(orgs: list[URIRef], cell: str, here: str, state: ParseState) -> Iterator[Triple]:
     countries = []
     for name in names(cell):
         code = country_id(name)
@@ -240,89 +223,6 @@ def _training_run(node: URIRef, row: dict[str, str]) -> Iterator[Triple]:
     quantity = number(row.get("Hardware quantity", ""))
     if quantity is not None and len(chips) == 1 and quantity == int(quantity):
         yield run, EAI.acceleratorCount, integer(quantity)
-
-
-# -- clusters and data centres -------------------------------------------------------------------------------------
-def _facility(kind: str, here: str, row: dict[str, str], facility_names: FeedNames, anonymous: Counter[str],
-              state: _Parse) -> Identified:
-    name = row[TABLES[kind].name_column].strip()
-    if is_anonymised(name):  # each anonymised row is another system: keyed by its content, never by its name
-        digest = hashlib.sha256("\x1f".join(row.values()).encode()).hexdigest()[:12]
-        anonymous[digest] += 1
-        suffix = f"-{anonymous[digest]}" if anonymous[digest] > 1 else ""
-        return Identified(iri.facility_iri(f"{SOURCE_ID}/anonymised/{digest}{suffix}"), False, key=name)
-    owners = [o for o, tag in tagged(row.get("Owner", "")) if tag != "speculative"]
-    refusals: list = []
-    found = identify("facilities", name, source_id=SOURCE_ID, stated=frozenset(filter(None, map(org_id, owners))),
-                     developer=developer_key(owners[0]) if owners else None, names=facility_names,
-                     refusals=refusals)
-    state.refused += [r.text(here) for r in refusals]
-    if not found.curated:
-        state.later.append((name, "facility", here))
-    return found
-
-
-def _facility_type(found: Identified, label: str, klass: URIRef) -> Iterator[Triple]:
-    yield found.node, RDF.type, EAI.ComputeFacility
-    if found.curated:
-        kind = next((r.get("kind") for r in records("compute") if iri.facility_iri(r["id"]) == found.node), None)
-        yield found.node, RDF.type, FACILITY_CLASS.get(kind, EAI.ComputeFacility)
-    else:
-        yield from entity(found.node, klass, label, False)
-
-
-def _cluster(found: Identified, here: str, row: dict[str, str], vendors: dict[str, str], state: _Parse
-             ) -> Iterator[Triple]:
-    node = found.node
-    yield from _facility_type(found, row["Name"].strip(), EAI.GPUCluster)
-    if is_anonymised(row["Name"]):
-        yield node, EAI.note, Literal("anonymised in the source: every such row is a different system")
-    country = row.get("Country", "").strip()
-    code = country_id(country) if country else None
-    if code:
-        yield node, EAI.jurisdiction, iri.country_iri(code)
-    elif country:
-        state.report.unresolved_name(country, "country", here)
-    for owner in names(row.get("Owner", "")):
-        org, triples = org_node(owner, source_id=SOURCE_ID, report=state.report, where=here)
-        yield from triples
-        yield node, EAI.operatedBy, org
-    yield from _accelerator(node, row, vendors, here, state.report)
-    stamp = date_literal(row.get("First Operational Date", ""))
-    if stamp is not None:
-        yield node, EAI.operationalSince, stamp
-    if row.get("Status", "").strip():
-        yield node, EAI.status, Literal(row["Status"].strip())
-
-
-def _data_centre(found: Identified, here: str, row: dict[str, str], _vendors: dict[str, str], state: _Parse
-                 ) -> Iterator[Triple]:
-    yield from _facility_type(found, row.get("Title", "").strip() or row["Handle"].strip(), EAI.ComputeFacility)
-    for owner, tag in tagged(row.get("Owner", "")):
-        if tag == "speculative":
-            state.speculative += 1
-            continue
-        org, triples = org_node(owner, source_id=SOURCE_ID, report=state.report, where=here)
-        yield from triples
-        yield found.node, EAI.operatedBy, org
-
-
-def _accelerator(node: URIRef, row: dict[str, str], vendors: dict[str, str], here: str, report: Report
-                 ) -> Iterator[Triple]:
-    chip = row.get("Chip type (primary)", "").strip()
-    if not chip:
-        return
-    yield node, EAI.accelerator, Literal(chip)
-    quantity = number(row.get("Chip quantity (primary)", ""))
-    if quantity is not None and quantity == int(quantity):
-        yield node, EAI.acceleratorCount, integer(quantity)
-    # The hardware table names the manufacturer; the row's own supplier column is the fallback.
-    supplier = row.get("GPU Supplier (primary)", "").strip()
-    vendor = vendors.get(fold(chip)) or (supplier if fold(supplier) not in _NO_SUPPLIER else None)
-    if vendor:
-        org, triples = org_node(vendor, source_id=SOURCE_ID, report=report, where=here)
-        yield from triples
-        yield node, EAI.acceleratorVendor, org
 
 
 # -- live mode -----------------------------------------------------------------------------------------------------

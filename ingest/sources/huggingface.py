@@ -31,7 +31,6 @@ import shutil
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from rdflib import Literal, URIRef
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from euaigraph.ingest.base import FeedError
@@ -282,6 +282,35 @@ def test_live_mode_reads_the_repository_tarball(shared_data, http_server, tmp_pa
     assert report.records_read == 9 and (MISTRAL_AI, EAI.jurisdiction, iri.country_iri("USA")) in graph
     again = ecosystem_graphs.fetch_live(tmp_path / "cache", url=url, retries=0)
     assert again.path == feed.path and http_server.requests[-1].headers.get("If-None-Match") == '"sha-1"'
+
+
+def test_live_mode_cites_each_file_at_the_commit_the_tarball_names(shared_data, http_server, tmp_path):
+    """GitHub writes the commit into the tarball's pax header; the feed is versioned by it and each card cited by
+    its file at that commit."""
+    commit = "576655a544c974e91b7ca02e26cf7ba4c8347516"
+    archive = tmp_path / "repo.tar.gz"
+    with tarfile.open(archive, "w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": commit}) as tar:
+        tar.add(shared_data / "ecosystem_graphs" / "assets" / "mistral.yaml",
+                arcname=f"ecosystem-graphs-{commit[:7]}/assets/mistral.yaml")
+    url = http_server.route("/tarball", Reply(200, archive.read_bytes(), {"ETag": '"sha-2"'}))
+    feed = ecosystem_graphs.fetch_live(tmp_path / "cache", url=url, retries=0)
+    assert feed.version == commit
+    graph, _report = parse_source_feed(feed)
+    blob = URIRef(f"https://github.com/stanford-crfm/ecosystem-graphs/blob/{commit}/assets/mistral.yaml")
+    records = set(graph.subjects(EAI.recordUrl, blob))
+    assert records and records == set(graph.subjects(RDF.type, EAI.SourceRecord))
+    assert {str(v) for v in graph.objects(None, EAI.sourceVersion)} == {commit}
+
+
+def parse_source_feed(feed):
+    from rdflib import Graph
+
+    from euaigraph.ingest.base import Report
+
+    report, graph = Report(SPEC.id), Graph()
+    for triple in SPEC.parse(feed, report):
+        graph.add(triple)
+    return graph, report
 
 
 # -- the three model feeds in a real store, with the shipped graph ---------------------------------------------------
