@@ -14,7 +14,6 @@ as one of the tables below or skipped with the reason; a malformed row is reject
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from math import isfinite
@@ -56,7 +55,6 @@ NOT_READ = {
 }
 #: Column names of older exports of the same tables -> the current names.
 COLUMN_SYNONYMS = {"System": "Model", "Country (from Organization)": "Country (of organization)"}
-_TAG = re.compile(r"\s*#(\w+)\s*$")
 
 
 def number(cell: str) -> float | None:
@@ -79,8 +77,9 @@ def tagged(cell: str) -> list[tuple[str, str | None]]:
     ``#speculative``)."""
     out = []
     for part in names(cell):
-        tag = _TAG.search(part)
-        out.append((part[:tag.start()].strip(), tag.group(1).lower()) if tag else (part, None))
+        name, hash_sign, tag = part.rpartition("#")
+        is_tag = bool(hash_sign) and tag.strip().isalnum()
+        out.append((name.strip(), tag.strip().lower()) if is_tag else (part, None))
     return [(name, tag) for name, tag in out if name]
 
 

@@ -35,6 +35,8 @@ _HEDGES = ("various", "several", "multiple", "many", "mixture of", "mix of", "in
            "among others", "a combination of", "combination of")
 _ANONYMISED = re.compile(r"\banonymi[sz]ed\b|\banonymous\b|\bundisclosed\b", re.I)
 _TRAILING_ETC = re.compile(r"[,;\s]*(?:etc\.?|and others|and more|\.\.\.|…)\s*$", re.I)
+#: Longer text is not a list of model names (and is not searched, so no pattern runs over a whole field).
+MAX_LIST_TEXT = 1000
 
 
 def name_form(text: object) -> str:
@@ -90,10 +92,14 @@ def model_list(text: object) -> ModelList:
     "'GPT (3, 4)' lists several things in parentheses after a name: which model it names cannot be told"
     >>> model_list("(unclosed, list").problem
     "'(unclosed, list' has unbalanced parentheses"
+    >>> model_list("a," * 600).problem.endswith("characters long, not a list of model names")
+    True
     """
     raw = name_form(text)
     if is_placeholder(raw):
         return ModelList(())
+    if len(raw) > MAX_LIST_TEXT:
+        return ModelList((), problem=f"{raw[:60]!r}... is {len(raw)} characters long, not a list of model names")
     body, hedged = _TRAILING_ETC.sub("", raw), bool(_TRAILING_ETC.search(raw))
     if body.count("(") != body.count(")"):
         return ModelList((), problem=f"{raw[:120]!r} has unbalanced parentheses")
