@@ -42,9 +42,14 @@ class Ledger:
         self.source_id, self.feed, self.report = source_id, feed, report
         self.origins: dict[Path, Origin] = origins(feed.path)
         self._first: dict[URIRef, _Seen] = {}
+        self._resolved: dict[Path, Origin | None] = {}
 
     def origin(self, path: Path | None) -> Origin | None:
-        return self.origins.get(Path(path).resolve()) if path else None
+        if path is None:
+            return None
+        if path not in self._resolved:  # many records share a file: resolve its path once
+            self._resolved[path] = self.origins.get(Path(path).resolve())
+        return self._resolved[path]
 
     def record(self, *, key: str, where: str, identified: Identified, facts: Iterable[Triple], urls: list[str],
                path: Path | None = None, rule: str | None = None) -> Iterator[Triple]:

@@ -63,8 +63,11 @@ def _entries(manifest: Path, root: Path) -> dict[Path, Origin]:
             rows = list(csv.DictReader(handle))
         except csv.Error:
             return {}
+    inside = root.relative_to(manifest.parent).as_posix() if root != manifest.parent else ""
     for row in rows:
         relative = PurePosixPath(str(row.get("file") or ""))
+        if inside and not (relative.as_posix() == inside or relative.as_posix().startswith(inside + "/")):
+            continue  # another feed's file: not looked at
         path = (manifest.parent / relative).resolve()
         if ".." in relative.parts or not (path == root or root in path.parents) or not path.is_file():
             continue
