@@ -34,7 +34,8 @@ _NO_SUPPLIER = {"", "unknown", "anonymized"}
 
 
 def facility(kind: str, here: str, row: dict[str, str], facility_names: FeedNames, anonymous: Counter[str],
-              state: ParseState) -> Identified:
+             state: ParseState) -> Identified:
+    """The facility a cluster or data-centre row describes."""
     name = row[TABLES[kind].name_column].strip()
     if is_anonymised(name):  # each anonymised row is another system: keyed by its content, never by its name
         digest = hashlib.sha256("\x1f".join(row.values()).encode()).hexdigest()[:12]
@@ -62,7 +63,7 @@ def _facility_type(found: Identified, label: str, klass: URIRef) -> Iterator[Tri
 
 
 def cluster(found: Identified, here: str, row: dict[str, str], vendors: dict[str, str], state: ParseState
-             ) -> Iterator[Triple]:
+            ) -> Iterator[Triple]:
     node = found.node
     yield from _facility_type(found, row["Name"].strip(), EAI.GPUCluster)
     if is_anonymised(row["Name"]):
@@ -86,7 +87,7 @@ def cluster(found: Identified, here: str, row: dict[str, str], vendors: dict[str
 
 
 def data_centre(found: Identified, here: str, row: dict[str, str], _vendors: dict[str, str], state: ParseState
-                 ) -> Iterator[Triple]:
+                ) -> Iterator[Triple]:
     yield from _facility_type(found, row.get("Title", "").strip() or row["Handle"].strip(), EAI.ComputeFacility)
     for owner, tag in tagged(row.get("Owner", "")):
         if tag == "speculative":

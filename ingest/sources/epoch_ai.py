@@ -98,7 +98,7 @@ def _notes(state: ParseState) -> None:
         report.note(f"{len(state.unattributed)} model rows list more or fewer countries than organisations, so no "
                     f"country was given to any of them (first: {', '.join(state.unattributed[:5])})")
     if state.speculative:
-        report.note(f"{state.speculative} data-centre owners or users Epoch tags as speculative were not written")
+        report.note(f"{state.speculative} data-centre owners Epoch tags as speculative were not written")
     note_refusals(report, state.refused)
     for name, kind, where in state.later:
         report.unresolved_name(name, kind, where)

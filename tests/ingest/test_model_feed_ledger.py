@@ -166,7 +166,7 @@ def test_epoch_reads_the_data_centre_table_and_says_why_it_skips_the_rest(tmp_pa
     assert (site, RDFS.label, Literal("Example Campus")) in graph
     operators = {str(o).rsplit("/", 1)[-1] for o in graph.objects(site, EAI.operatedBy)}
     assert operators == {"example-cloud"}  # the speculative owner is left out, and counted
-    assert any("1 data-centre owners or users Epoch tags as speculative" in n for n in report.notes)
+    assert any("1 data-centre owners Epoch tags as speculative" in n for n in report.notes)
     assert (report.records_read, report.records_ingested) == (1, 1)
 
 
