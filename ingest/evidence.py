@@ -37,6 +37,7 @@ RULE_ID = "same id as a curated record"
 RULE_ALIAS = "reviewed alias"
 RULE_NAME = "same developer and same name"
 RULE_COPY = "collated copy of the same card"
+RULE_CURATED_NAME = "same name as a curated record, with no developers to compare"
 _RULE_OF_ROUTE = {"hf": RULE_HF, "id": RULE_ID, "alias": RULE_ALIAS, "name": RULE_NAME}
 
 #: kind of thing -> (curated kind, IRI maker, the curated field naming its developers). A facility has none: feeds
@@ -166,8 +167,8 @@ def identify(kind: str, name: str, *, source_id: str, stated: frozenset[str], de
             refusals.append(Refusal(name, found.target, "a curated record of this name, but the record names none "
                                                         "of its developers"))
         else:
-            return Identified(make(found.target), True, _RULE_OF_ROUTE[found.how], name,
-                              shared_target(kind, found.target, curated=True))
+            rule = RULE_CURATED_NAME if found.how == "name" and agreement != "same" else _RULE_OF_ROUTE[found.how]
+            return Identified(make(found.target), True, rule, name, shared_target(kind, found.target, curated=True))
     return Identified(scoped(make, source_id, name, developer=developer, cased=names.clashes(name)), False,
                       key=name)
 
