@@ -1,8 +1,9 @@
 """Reading Hugging Face model cards and Hub API responses into :class:`Facts`, one per repository described.
 
-Used by :mod:`euaigraph.ingest.sources.huggingface`, which turns the facts into triples. Bad input is reported
-with its file and line (front matter that is not YAML, a manifest without ``parent_id``, JSON that does not parse)
-and costs only that file.
+Used by :mod:`euaigraph.ingest.sources.huggingface`, which turns the facts into triples. Bad input is a
+:class:`~euaigraph.ingest.base.Rejection` with its file and line (front matter that is not YAML, a manifest without
+``parent_id``, JSON that does not parse), collected in ``problems``; it costs only that file, and the source decides
+whether the record it belongs to is rejected (nothing in it could be read) or kept with a note.
 
 >>> facts = api_facts({"id": "a/b", "tags": ["base_model:finetune:c/d", "license:mit"], "gated": "auto"}, "b.json")
 >>> facts.bases, facts.licences, facts.gated
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .base import Report
+from .base import Rejection
 from .identity import hf_repo_from_url, is_repo_id
 from . import safe_yaml
 from . import safe_json
@@ -108,11 +109,15 @@ def _merge_bases(tagged: list[tuple[str | None, str]], carded: list[tuple[str | 
     return tagged + [b for b in carded if b[1] not in {base for _rel, base in tagged}]
 
 
-def folder_facts(folder: Path, rel: str, report: Report) -> list[Facts]:
+#: The files of a card folder that are read; any other file in it is not.
+CARD_FILES = ("readme.md", "manifest.yaml", "config.json")
+
+
+def folder_facts(folder: Path, rel: str, problems: list[Rejection]) -> list[Facts]:
     """The facts of a card folder: the README's model, and the quantisation repo its manifest points to."""
     readme = next((p for p in folder.iterdir() if p.name.lower() == "readme.md"), None)
-    front = _front_matter(readme, f"{rel}/{readme.name}" if readme else rel, report) if readme else None
-    manifest = _manifest(folder / "manifest.yaml", f"{rel}/manifest.yaml", report)
+    front = _front_matter(readme, f"{rel}/{readme.name}" if readme else rel, problems) if readme else None
+    manifest = _manifest(folder / "manifest.yaml", f"{rel}/manifest.yaml", problems)
     named = folder.name.replace("__", "/", 1)
     own = named if "__" in folder.name and is_repo_id(named) else None
     parent = str(manifest["parent_id"]) if manifest and is_repo_id(manifest.get("parent_id") or "") else None
@@ -122,8 +127,8 @@ def folder_facts(folder: Path, rel: str, report: Report) -> list[Facts]:
         quantised_card = bool(front.get("quantized_by"))
         subject = (quant or own) if quantised_card else (parent or own)
         if subject is None:
-            report.reject(f"{rel}/{readme.name}", "cannot tell which repository the card describes: no manifest "
-                          "parent_id and the folder is not named <owner>__<name>")
+            problems.append(Rejection(f"{rel}/{readme.name}", "cannot tell which repository the card describes: no "
+                                      "manifest parent_id and the folder is not named <owner>__<name>"))
         else:
             facts.append(Facts(
                 repo=subject, where=f"{rel}/{readme.name}:1", urls=[f"{HUB}/{subject}"],
@@ -134,7 +139,7 @@ def folder_facts(folder: Path, rel: str, report: Report) -> list[Facts]:
                 gated=True if any(k.startswith("extra_gated") for k in front) else None))
     if manifest and parent:
         facts += _manifest_facts(manifest, parent, quant, f"{rel}/manifest.yaml:1")
-    architecture = _architecture(folder / "config.json", f"{rel}/config.json", report)
+    architecture = _architecture(folder / "config.json", f"{rel}/config.json", problems)
     target = own or parent
     if architecture and target:
         facts.append(Facts(repo=target, where=f"{rel}/config.json", urls=[f"{HUB}/{target}"],
@@ -157,37 +162,38 @@ def _manifest_facts(manifest: dict[str, Any], parent: str, quant: str | None, wh
     return [owner, holder]
 
 
-def _front_matter(path: Path, where: str, report: Report) -> dict[str, Any] | None:
+def _front_matter(path: Path, where: str, problems: list[Rejection]) -> dict[str, Any] | None:
     text = path.read_text(encoding="utf-8", errors="replace")
     if not text.startswith("---"):
         return {}
     match = _FRONT.match(text)
     if not match:
-        report.reject(f"{where}:1", "front matter opened with '---' is never closed")
+        problems.append(Rejection(f"{where}:1", "front matter opened with '---' is never closed"))
         return None
     try:
         meta = safe_yaml.load(match.group(1))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 2
-        report.reject(f"{where}:{max(line, 1)}", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
+        problems.append(Rejection(f"{where}:{max(line, 1)}",
+                                  f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
         return None
     if meta is not None and not isinstance(meta, dict):
-        report.reject(f"{where}:2", "front matter is not a mapping")
+        problems.append(Rejection(f"{where}:2", "front matter is not a mapping"))
         return None
     return meta or {}
 
 
-def _manifest(path: Path, where: str, report: Report) -> dict[str, Any] | None:
+def _manifest(path: Path, where: str, problems: list[Rejection]) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
         data = safe_yaml.load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
-        report.reject(f"{where}:{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        problems.append(Rejection(f"{where}:{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}"))
         return None
     if not isinstance(data, dict) or not data.get("parent_id"):
-        report.reject(f"{where}:1", "manifest without parent_id (the repository it describes)")
+        problems.append(Rejection(f"{where}:1", "manifest without parent_id (the repository it describes)"))
         return None
     return data
 
@@ -204,17 +210,17 @@ def _artifact_repo(manifest: dict[str, Any] | None, parent: str | None) -> str |
     return None
 
 
-def _architecture(path: Path, where: str, report: Report) -> str | None:
+def _architecture(path: Path, where: str, problems: list[Rejection]) -> str | None:
     if not path.exists():
         return None
-    data = read_json(path, where, report)
+    data = read_json(path, where, problems)
     names = data.get("architectures") if isinstance(data, dict) else None
     return str(names[0]) if isinstance(names, list) and names else None
 
 
-def read_json(path: Path, where: str, report: Report) -> Any:
+def read_json(path: Path, where: str, problems: list[Rejection]) -> Any:
     try:
         return safe_json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        report.reject(f"{where}:{getattr(exc, 'lineno', 1)}", f"not valid JSON: {exc}")
+        problems.append(Rejection(f"{where}:{getattr(exc, 'lineno', 1)}", f"not valid JSON: {exc}"))
         return None

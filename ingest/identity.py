@@ -1,8 +1,9 @@
 """Matching the things the model feeds (Hugging Face, Ecosystem Graphs, Epoch AI) name to shared ids.
 
 The Hugging Face repository id is tried first, because it is an identifier; then the reviewed alias tables; a name
-neither matches gets an IRI scoped to its source (``<source>/<name>``) and is reported by the caller, never merged
-by guess. Nodes of curated things are typed but not labelled (the curated graph names them).
+neither matches gets an IRI scoped to its source and its developer (``<source>/<developer>/<name>``) and is reported
+by the caller, never merged by guess. Which match is allowed when (sizes, developers, case) is
+:mod:`euaigraph.ingest.evidence`. Nodes of curated things are typed but not labelled (the curated graph names them).
 
 >>> hf_repo_from_url("https://huggingface.co/mistralai/Mistral-7B-v0.1/discussions")
 ('model', 'mistralai/Mistral-7B-v0.1')
@@ -96,28 +97,68 @@ def dataset_for_hf(repo_id: str) -> tuple[URIRef, bool]:
     return iri.dataset_iri(curated or repo_id), curated is not None
 
 
-def name_key(name: str) -> str:
-    """A key for a name that keeps names apart which a plain slug would merge (``Command R`` / ``Command R+``).
+def name_key(name: str, *, cased: bool = False) -> str:
+    """A key for a name that keeps names apart which a plain slug would merge (``Command R`` / ``Command R+``);
+    ``cased`` also keeps apart names that differ only in case (``GPT-J`` / ``gpt-j``), for a feed that has both.
 
     >>> name_key("Mistral Large"), name_key("Command R"), name_key("Command R+")
     ('mistral-large', 'command-r', 'command-r-505064')
+    >>> name_key("GPT-J", cased=True) != name_key("gpt-j", cased=True), name_key("GPT J", cased=True) == name_key("GPT-J", cased=True)
+    (True, True)
     """
     key = iri.slug(name.replace("/", " "))
     plain = re.sub(r"\s+", "-", name.strip().casefold())
-    return key if plain == key else f"{key}-{hashlib.sha256(name.strip().encode()).hexdigest()[:6]}"
+    key = key if plain == key else f"{key}-{_short_hash(name.strip())}"
+    return f"{key}-{_short_hash(case_signature(name))}" if cased else key
 
 
-def scoped(make_iri: Any, source_id: str, name: str) -> URIRef:
-    """The IRI of a thing only this source names: ``<kind>/<source>/<name key>``."""
-    return make_iri(f"{source_id}/{name_key(name)}")
+def case_signature(name: str) -> str:
+    """The letters and digits of a name, case kept: names with one signature are one name however spaced.
+
+    >>> case_signature("Mistral-Large"), case_signature("mistral large")
+    ('MistralLarge', 'mistrallarge')
+    """
+    return re.sub(r"[\W_]+", "", str(name))
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def scoped(make_iri: Any, source_id: str, name: str, *, developer: str | None = None, cased: bool = False
+           ) -> URIRef:
+    """The IRI of a thing only this source names: ``<kind>/<source>/<developer key>/<name key>``, or
+    ``<kind>/<source>/<name key>`` when the record names no developer. Two developers' things of one name stay two.
+
+    >>> str(scoped(iri.model_iri, "epoch-ai", "Luminous", developer="aleph-alpha")).rsplit("/id/", 1)[1]
+    'model/epoch-ai/aleph-alpha/luminous'
+    """
+    key = name_key(name, cased=cased)
+    return make_iri(f"{source_id}/{developer}/{key}" if developer else f"{source_id}/{key}")
+
+
+def org_id(name: str | None, *, hf_org: str | None = None) -> str | None:
+    """The id of a curated organisation for a Hub org id (an identifier) or a reviewed name, else None."""
+    table = aliases("organisations")
+    return ((table.by_identifier("hf", hf_org) if hf_org else None) or table.resolve(name)
+            or (table.resolve(hf_org) if hf_org else None))
+
+
+def developer_key(name: str | None, *, hf_org: str | None = None) -> str | None:
+    """The developer part of a scoped key: the curated organisation's id, else a key of the name as written.
+
+    >>> developer_key("Mistral AI"), developer_key("Acme Labs"), developer_key("  ")
+    ('mistral-ai', 'acme-labs', None)
+    """
+    found = org_id(name, hf_org=hf_org)
+    written = (hf_org or name or "").strip()
+    return found or (name_key(written) if written else None)
 
 
 def org_node(name: str | None, *, source_id: str, report: Report, where: str, hf_org: str | None = None
              ) -> tuple[URIRef, list[Triple]]:
     """An organisation by Hub org id or reviewed alias; otherwise a node scoped to the source, reported."""
-    table = aliases("organisations")
-    found = ((table.by_identifier("hf", hf_org) if hf_org else None) or table.resolve(name)
-             or (table.resolve(hf_org) if hf_org else None))
+    found = org_id(name, hf_org=hf_org)
     if found:
         node = iri.org_iri(found)
         return node, [(node, RDF.type, EAI.Organisation)]

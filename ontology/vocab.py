@@ -51,6 +51,7 @@ class EAI(DefinedNamespace):
     LicenceRelations: URIRef  # concept: licence
     LineageRelations: URIRef  # concept: lineage
     Membership: URIRef  # class: membership
+    MergeRecord: URIRef  # class: merge record
     ModelFamily: URIRef  # class: model family
     NonCommercialLicence: URIRef  # concept: non-commercial
     OpenLicence: URIRef  # concept: open
@@ -159,7 +160,11 @@ class EAI(DefinedNamespace):
     maintainedBy: URIRef  # object property: maintained by
     memberCountry: URIRef  # object property: member country
     membership: URIRef  # object property: membership
+    mergeKey: URIRef  # datatype property: merge key
+    mergeRecord: URIRef  # object property: merge record
+    mergeRule: URIRef  # datatype property: merge rule
     mergedFrom: URIRef  # object property: merged from
+    mergedRecord: URIRef  # object property: merged record
     minimumTriples: URIRef  # datatype property: minimum triples
     modality: URIRef  # datatype property: modality
     mofAcceptedFor: URIRef  # datatype property: MOF accepted for

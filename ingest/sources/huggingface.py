@@ -13,9 +13,14 @@ A feed is a file or a folder, searched recursively, holding any of:
 
 Lineage is typed by relation (finetune, adapter, quantized, merge) and always also written as ``eai:derivedFrom``.
 The repository that holds a manifest's GGUF artifacts is a quantisation of the card's model. Model IRIs are
-``model_iri(<repo id>)``, equal to the curated ids. Organisations resolve by Hub org id or reviewed alias
-(:mod:`euaigraph.ingest.identity`); anything unmatched is scoped to this source and reported. Reading the files is
-:mod:`euaigraph.ingest.hf_cards`.
+``model_iri(<repo id>)``, equal to the curated ids; the Hub treats repository ids without regard to case, and so
+does this source. Organisations resolve by Hub org id or reviewed alias (:mod:`euaigraph.ingest.identity`);
+anything unmatched is scoped to this source and reported. Reading the files is :mod:`euaigraph.ingest.hf_cards`.
+
+Each card folder and each API response is one record, about the repository it describes: it is merged into the
+curated record with that Hub id, or into an earlier record of the same repository; a file of it that cannot be read
+rejects the record when nothing else in it could be, and is noted otherwise. Every other file is skipped with the
+reason. Two repositories naming each other as base write no lineage.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ import shutil
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -34,12 +38,15 @@ from euaigraph.ontology import iri
 from euaigraph.ontology import reference
 from euaigraph.ontology.vocab import EAI
 
-from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Report, SourceSpec, Triple
+from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Rejection, Report, SourceSpec, Triple
 from ..curated import records
-from ..emit import boolean, double, source_record
+from ..emit import boolean, double
+from ..aliases import aliases
+from ..evidence import RULE_HF, Identified, shared_target
 from ..fetch import fetch
-from ..hf_cards import HUB, Facts, api_facts, folder_facts, read_json
+from ..hf_cards import CARD_FILES, HUB, Facts, api_facts, folder_facts, read_json
 from ..identity import dataset_for_hf, entity, is_repo_id, language_id, licence, model_for_hf, org_node
+from ..ledger import Ledger, Lineage
 
 SOURCE_ID = "huggingface"
 #: The Hub's base_model_relation words -> our relation codes (the properties come from the ontology).
@@ -49,7 +56,7 @@ FETCH_ERRORS = "fetch-errors.json"
 
 
 # -- facts -> triples ------------------------------------------------------------------------------------------------
-def facts_triples(facts: Facts, report: Report, accessed: Any) -> Iterator[Triple]:
+def facts_triples(facts: Facts, report: Report, lineage: Lineage) -> Iterator[Triple]:
     node, curated = model_for_hf(facts.repo)
     yield from entity(node, EAI.AIModel, facts.repo, curated)
     yield node, EAI.huggingFaceId, Literal(facts.repo)
@@ -70,15 +77,13 @@ def facts_triples(facts: Facts, report: Report, accessed: Any) -> Iterator[Tripl
     for name in facts.datasets:
         yield from _dataset(node, name, facts.where, report)
     for relation, base in facts.bases:
-        yield from _lineage(node, relation, base, facts.where, report)
+        yield from _lineage(node, relation, base, facts.where, report, lineage)
     if facts.gated is not None:
         yield node, EAI.gated, boolean(facts.gated)
     if facts.architecture:
         yield node, EAI.architecture, Literal(facts.architecture)
     if facts.parameters:
         yield node, EAI.parameterCount, double(facts.parameters)
-    yield from source_record(SOURCE_ID, f"{facts.where.split(':')[0]}/{facts.repo}", node, urls=facts.urls,
-                             accessed=accessed, locator=facts.where)
 
 
 def _licences(node: URIRef, facts: Facts, report: Report) -> Iterator[Triple]:
@@ -99,7 +104,8 @@ def _dataset(model: URIRef, name: str, where: str, report: Report) -> Iterator[T
     yield model, EAI.trainedOn, node
 
 
-def _lineage(model: URIRef, relation: str | None, base: str, where: str, report: Report) -> Iterator[Triple]:
+def _lineage(model: URIRef, relation: str | None, base: str, where: str, report: Report, lineage: Lineage
+             ) -> Iterator[Triple]:
     if not is_repo_id(base) or "/" not in base:
         report.unresolved_name(base, "model", where)
         return
@@ -108,11 +114,12 @@ def _lineage(model: URIRef, relation: str | None, base: str, where: str, report:
         return
     yield from entity(parent, EAI.AIModel, base, curated)
     yield parent, EAI.huggingFaceId, Literal(base)
-    yield model, EAI.derivedFrom, parent
+    edge = [(model, EAI.derivedFrom, parent)]
     if relation in RELATIONS:
-        yield model, RELATIONS[relation], parent
+        edge.append((model, RELATIONS[relation], parent))
     elif relation:
         report.unresolved_name(relation, "lineage relation", where)
+    lineage.add(model, parent, edge, where)
 
 
 # -- the feed ------------------------------------------------------------------------------------------------------
@@ -125,26 +132,71 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     if not folders and not responses:
         raise FeedError(SOURCE_ID, str(root), "no model card (README.md, manifest.yaml) and no Hub API response "
                         "(*.json)")
+    _file_outcomes(files, set(folders), base, report)
+    ledger, lineage = Ledger(SOURCE_ID, feed, report), Lineage()
     for folder in folders:
         report.read()
-        for facts in folder_facts(folder, _rel(folder, base), report):
-            yield from facts_triples(facts, report, feed.retrieved_at)
+        problems: list[Rejection] = []
+        found = folder_facts(folder, _rel(folder, base), problems)
+        readme = next((p for p in folder.iterdir() if p.name.lower() == "readme.md"), folder / "manifest.yaml")
+        yield from _record(found, problems, _rel(folder, base), readme, report, ledger, lineage)
     for path in responses:
-        yield from _response(path, _rel(path, base), report, feed.retrieved_at)
+        yield from _response(path, _rel(path, base), report, ledger, lineage)
+    yield from lineage.write(report)
 
 
-def _response(path: Path, where: str, report: Report, accessed: Any) -> Iterator[Triple]:
-    data = read_json(path, where, report)
+def _file_outcomes(files: list[Path], folders: set[Path], base: Path, report: Report) -> None:
+    for path in files:
+        where = _rel(path, base)
+        if path.parent in folders:
+            if path.name.lower() in CARD_FILES:
+                report.file_read(where)
+            else:
+                report.file_skipped(where, "a file of a card folder this source does not read (only README.md, "
+                                           "manifest.yaml and config.json)")
+        elif path.suffix == ".json":
+            report.file_read(where)
+        else:
+            report.file_skipped(where, "neither a model card folder's file nor a Hub API response (*.json)")
+
+
+def _record(found: list[Facts], problems: list[Rejection], key: str, path: Path, report: Report, ledger: Ledger,
+            lineage: Lineage) -> Iterator[Triple]:
+    """One record (a card folder or an API response) about the repository its first facts describe."""
+    if not found:
+        first = problems[0] if problems else Rejection(key, "no facts about any repository")
+        report.reject(first.where, first.reason)
+        for other in problems[1:]:
+            report.note(f"{other.where}: {other.reason}")
+        return
+    for problem in problems:
+        report.note(f"{problem.where}: {problem.reason}; the rest of the record was read")
+    repo = found[0].repo
+    node, curated = model_for_hf(repo)
+    target = shared_target("models", aliases("models").resolve(repo) or repo, curated=curated)
+    identified = Identified(node, curated, RULE_HF if curated else None, repo, target)
+    facts = [t for item in found for t in facts_triples(item, report, lineage)]
+    urls = list(dict.fromkeys(u for item in found for u in item.urls))
+    yield from ledger.record(key=key, where=found[0].where, identified=identified, facts=facts, urls=urls,
+                             path=path, rule=RULE_HF)
+
+
+def _response(path: Path, where: str, report: Report, ledger: Ledger, lineage: Lineage) -> Iterator[Triple]:
+    problems: list[Rejection] = []
+    data = read_json(path, where, problems)
     if isinstance(data, dict) and isinstance(data.get("fetch_errors"), list):  # written by fetch_live
         for item in data["fetch_errors"]:
             report.read()
-            report.reject(str(item.get("url")), f"not fetched: {item.get('error')}")
+            report.reject(str(item.get("url") if isinstance(item, dict) else item)[:300],
+                          f"not fetched: {item.get('error') if isinstance(item, dict) else item}"[:300])
         return
     report.read()
     if isinstance(data, dict) and (data.get("id") or data.get("modelId")) and isinstance(data.get("tags"), list):
-        yield from facts_triples(api_facts(data, where), report, accessed)
+        yield from _record([api_facts(data, where)], problems, where, path, report, ledger, lineage)
     elif data is not None:
         report.reject(where, "not a Hub API model response (needs 'id' and a 'tags' list)")
+    else:
+        yield from _record([], problems, where, path, report, ledger, lineage)
 
 
 def _rel(path: Path, base: Path) -> str:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from euaigraph.ingest.base import FeedError
@@ -30,8 +30,8 @@ FIXED = datetime(2026, 1, 15, tzinfo=UTC).timestamp()
 MISTRAL_AI = iri.org_iri("mistral-ai")
 
 
-def scoped_model(name: str):
-    return scoped(iri.model_iri, "ecosystem-graphs", name)
+def scoped_model(name: str, developer: str):
+    return scoped(iri.model_iri, "ecosystem-graphs", name, developer=developer)
 
 
 def csv_rows(shared_data: Path, names: set[str]) -> str:
@@ -63,8 +63,10 @@ def test_golden_slice(shared_data, tmp_path):
     shutil.copy(shared_data / "ecosystem_graphs" / "assets" / "aleph_alpha.yaml", tmp_path / "assets")
     write(tmp_path, {"resources/all_assets.csv": csv_rows(shared_data, {"EXMODD", "Luminous"})})
     graph, report = parse_source(SPEC, fixed_mtime(tmp_path))
-    assert (report.records_read, report.records_rejected) == (6, 0)  # 5 cards, 1 CSV-only row
-    assert any("repeat cards of the YAML" in note for note in report.notes)  # Luminous is read from the YAML
+    # 5 cards and 2 table rows: EXMODD only in the table, Luminous a collated copy of its card
+    assert (report.records_read, report.records_rejected, report.records_merged) == (7, 0, 1)
+    assert [(m.record, m.into, m.rule) for m in report.merges] == [
+        ("resources/all_assets.csv:3", "assets/aleph_alpha.yaml:25", "collated copy of the same card")]
     assert_golden(graph, "ecosystem_graphs/slice")
 
 
@@ -80,14 +82,14 @@ def test_mistral_nationality_is_kept_as_this_sources_claim(recorded):
 
 def test_dependencies_are_typed_by_what_they_join(recorded):
     graph, _report = recorded
-    luminous = scoped_model("Luminous")
-    luminous_data = scoped(iri.dataset_iri, "ecosystem-graphs", "Luminous dataset")
+    luminous = scoped_model("Luminous", "aleph-alpha")
+    luminous_data = scoped(iri.dataset_iri, "ecosystem-graphs", "Luminous dataset", developer="aleph-alpha")
     assert (luminous, EAI.trainedOn, luminous_data) in graph and (luminous, EAI.dependsOn, luminous_data) in graph
-    le_chat = scoped(iri.deployment_iri, "ecosystem-graphs", "Le Chat")
+    le_chat = scoped(iri.deployment_iri, "ecosystem-graphs", "Le Chat", developer="mistral-ai")
     assert (le_chat, RDF.type, EAI.Deployment) in graph
     assert (le_chat, EAI.deploys, iri.model_iri("mistralai/mistral-7b-v0.1")) in graph
     # model on model: the source does not say how, so no lineage is claimed
-    mathstral = scoped_model("MathΣtral")
+    mathstral = scoped_model("MathΣtral", "mistral-ai")
     assert (mathstral, EAI.dependsOn, iri.model_iri("mistralai/mistral-7b-v0.1")) in graph
     assert (mathstral, EAI.derivedFrom, None) not in graph
 
@@ -113,11 +115,16 @@ def test_unresolvable_nationalities_are_reported_not_guessed(recorded):
 
 def test_recorded_folder_reads_every_card(recorded):
     graph, report = recorded
-    assert report.records_read == 396 and report.records_rejected == 0
+    # 396 cards in the asset files, and the 393 rows of the collated table, each a copy of one of those cards
+    assert report.records_read == 396 + 393 and report.records_rejected == 0
+    copies = [m for m in graph.subjects(RDF.type, EAI.MergeRecord)
+              if str(graph.value(m, EAI.mergeRule)) == "collated copy of the same card"]
+    assert len(copies) == 393 and report.records_merged >= 393  # every merge is in the graph, itemised or not
     kinds = {klass: len(set(graph.subjects(RDF.type, klass))) for klass in (EAI.AIModel, EAI.Dataset, EAI.Deployment)}
     assert kinds[EAI.Deployment] == 52 and kinds[EAI.AIModel] >= 270 and kinds[EAI.Dataset] >= 68
     records = set(graph.subjects(RDF.type, EAI.SourceRecord))
-    assert len(records) == 396 and all(graph.value(r, EAI.locator) for r in records)
+    assert len(records) == 396 + 393 and all(graph.value(r, EAI.locator) for r in records)
+    assert [(f.path, f.status) for f in report.files_skipped] == [("js/schemas.yaml", "skipped")]
 
 
 # -- bad input -------------------------------------------------------------------------------------------------------
@@ -140,17 +147,17 @@ def test_unknown_licence_and_country_are_reported_with_their_file(tmp_path):
     assert found[("licence", "Acme Garden Licence 3")] == "assets/acme.yaml:1"
     assert found[("country", "Atlantis")] == "assets/acme.yaml:1"
     assert (MISTRAL_AI, EAI.jurisdiction, None) not in graph
-    assert (scoped_model("Acme-1"), EAI.releaseDate, None) in graph  # the rest of the card is kept
+    assert (scoped_model("Acme-1", "mistral-ai"), EAI.releaseDate, None) in graph  # the rest of the card is kept
 
 
 def test_a_shared_cards_nationality_is_given_to_none_of_its_organisations(tmp_path):
     write(tmp_path, {"assets/joint.yaml": CARD.format(name="Joint-1", org="Aleph Alpha, Mistral AI, and Acme Labs",
                                                          nationality="Germany", licence="MIT")})
     graph, report = parse_source(SPEC, tmp_path)
-    developers = set(graph.objects(scoped_model("Joint-1"), EAI.developedBy))
+    developers = set(graph.objects(scoped_model("Joint-1", "aleph-alpha"), EAI.developedBy))
     assert developers == {iri.org_iri("aleph-alpha"), MISTRAL_AI, scoped(iri.org_iri, "ecosystem-graphs", "Acme Labs")}
     assert (None, EAI.jurisdiction, None) not in graph
-    assert (scoped_model("Joint-1"), EAI.providedBy, iri.org_iri("aleph-alpha")) in graph
+    assert (scoped_model("Joint-1", "aleph-alpha"), EAI.providedBy, iri.org_iri("aleph-alpha")) in graph
     assert report.notes == ["1 cards name several organisations: their nationality is not given to any one"]
 
 
@@ -163,7 +170,7 @@ def test_cards_missing_required_fields_are_rejected_with_their_line(tmp_path):
     graph, report = parse_source(SPEC, tmp_path)
     assert [(r.where, r.reason.split(" ")[0]) for r in report.rejected] == [
         ("assets/mixed.yaml:9", "card"), ("assets/mixed.yaml:11", "type"), ("assets/mixed.yaml:13", "a")]
-    assert report.records_read == 4 and (scoped_model("Good-1"), RDF.type, EAI.AIModel) in graph
+    assert report.records_read == 4 and (scoped_model("Good-1", "aleph-alpha"), RDF.type, EAI.AIModel) in graph
 
 
 def test_a_broken_yaml_file_is_rejected_and_the_others_load(tmp_path):
@@ -175,7 +182,7 @@ def test_a_broken_yaml_file_is_rejected_and_the_others_load(tmp_path):
     where = {r.where.split(":")[0]: r for r in report.rejected}
     assert set(where) == {"assets/broken.yaml", "assets/notalist.yaml"}
     assert where["assets/notalist.yaml"].reason == "an asset file must be a YAML list of cards"
-    assert (scoped_model("Fine-1"), EAI.licence, iri.licence_iri("MIT")) in graph
+    assert (scoped_model("Fine-1", "aleph-alpha"), EAI.licence, iri.licence_iri("MIT")) in graph
 
 
 def test_a_csv_with_a_broken_row_rejects_that_row_only(shared_data, tmp_path):
@@ -240,13 +247,13 @@ def test_a_new_organisation_file_in_the_same_format(tmp_path):
     write(tmp_path, {"assets/tilde.yaml": NEW_ORG})
     graph, report = parse_source(SPEC, tmp_path)
     tilde, model = iri.org_iri("tilde"), iri.model_iri("TildeAI/TildeOpen-30b")
-    corpus = scoped(iri.dataset_iri, "ecosystem-graphs", "Baltic Web Corpus")
+    corpus = scoped(iri.dataset_iri, "ecosystem-graphs", "Baltic Web Corpus", developer="tilde")
     assert (model, EAI.providedBy, tilde) in graph and (tilde, EAI.jurisdiction, iri.country_iri("LVA")) in graph
     assert (model, EAI.trainedOn, corpus) in graph and (corpus, EAI.curatedBy, tilde) in graph
     assert (model, EAI.releaseDate, Literal("2025-09", datatype=XSD.gYearMonth)) in graph
     assert (corpus, EAI.releaseDate, None) in graph and (corpus, EAI.licence, iri.licence_iri("CC-BY-4.0")) in graph
     assert (model, EAI.licence, iri.licence_iri("CC-BY-4.0")) in graph
-    app = scoped(iri.deployment_iri, "ecosystem-graphs", "Tilde Chat")
+    app = scoped(iri.deployment_iri, "ecosystem-graphs", "Tilde Chat", developer="tilde")
     assert (app, EAI.deploys, model) in graph and (app, EAI.developedBy, tilde) in graph
     assert {(u.name, u.kind) for u in report.unresolved} == {("Baltic Web Corpus", "dataset"),
                                                              ("Common Crawl", "asset"), ("LLaMA", "asset")}
@@ -275,6 +282,35 @@ def test_live_mode_reads_the_repository_tarball(shared_data, http_server, tmp_pa
     assert report.records_read == 9 and (MISTRAL_AI, EAI.jurisdiction, iri.country_iri("USA")) in graph
     again = ecosystem_graphs.fetch_live(tmp_path / "cache", url=url, retries=0)
     assert again.path == feed.path and http_server.requests[-1].headers.get("If-None-Match") == '"sha-1"'
+
+
+def test_live_mode_cites_each_file_at_the_commit_the_tarball_names(shared_data, http_server, tmp_path):
+    """GitHub writes the commit into the tarball's pax header; the feed is versioned by it and each card cited by
+    its file at that commit."""
+    commit = "576655a544c974e91b7ca02e26cf7ba4c8347516"
+    archive = tmp_path / "repo.tar.gz"
+    with tarfile.open(archive, "w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": commit}) as tar:
+        tar.add(shared_data / "ecosystem_graphs" / "assets" / "mistral.yaml",
+                arcname=f"ecosystem-graphs-{commit[:7]}/assets/mistral.yaml")
+    url = http_server.route("/tarball", Reply(200, archive.read_bytes(), {"ETag": '"sha-2"'}))
+    feed = ecosystem_graphs.fetch_live(tmp_path / "cache", url=url, retries=0)
+    assert feed.version == commit
+    graph, _report = parse_source_feed(feed)
+    blob = URIRef(f"https://github.com/stanford-crfm/ecosystem-graphs/blob/{commit}/assets/mistral.yaml")
+    records = set(graph.subjects(EAI.recordUrl, blob))
+    assert records and records == set(graph.subjects(RDF.type, EAI.SourceRecord))
+    assert {str(v) for v in graph.objects(None, EAI.sourceVersion)} == {commit}
+
+
+def parse_source_feed(feed):
+    from rdflib import Graph
+
+    from euaigraph.ingest.base import Report
+
+    report, graph = Report(SPEC.id), Graph()
+    for triple in SPEC.parse(feed, report):
+        graph.add(triple)
+    return graph, report
 
 
 # -- the three model feeds in a real store, with the shipped graph ---------------------------------------------------

@@ -87,7 +87,7 @@ def test_phases_of_one_machine_are_claims_about_the_curated_facility(recorded):
     assert (alps, EAI.acceleratorVendor, iri.org_iri("nvidia")) in graph
     # a look-alike name stays its own cluster
     assert (iri.facility_iri("leonardo"), None, None) not in graph
-    davinci = scoped(iri.facility_iri, "epoch-ai", "Leonardo SpA davinci-1")
+    davinci = scoped(iri.facility_iri, "epoch-ai", "Leonardo SpA davinci-1", developer="leonardo-spa")
     assert (davinci, RDF.type, EAI.GPUCluster) in graph
 
 
@@ -98,8 +98,9 @@ def test_models_compute_lineage_and_long_country_names(recorded):
     assert graph.value(mixtral, EAI.parameterCount).toPython() == pytest.approx(4.67e10)
     assert (mixtral, EAI.accessLevel, Literal("Open weights (unrestricted)")) in graph
     assert (iri.org_iri("mistral-ai"), EAI.jurisdiction, iri.country_iri("FRA")) in graph
-    bluumi = scoped(iri.model_iri, "epoch-ai", "BLUUMI")
-    assert (bluumi, EAI.derivedFrom, scoped(iri.model_iri, "epoch-ai", "BLOOM-176B")) in graph
+    bluumi = scoped(iri.model_iri, "epoch-ai", "BLUUMI", developer="university-of-turku")
+    bloom = scoped(iri.model_iri, "epoch-ai", "BLOOM-176B", developer="hugging-face")
+    assert (bluumi, EAI.derivedFrom, bloom) in graph
     run = graph.value(bluumi, EAI.trainingRun)
     assert (run, EAI.accelerator, Literal("AMD Radeon Instinct MI250X")) in graph
     # "United Kingdom of Great Britain and Northern Ireland" is a country, "Multinational" is not
@@ -138,7 +139,8 @@ def test_broken_rows_are_rejected_with_file_and_line(tmp_path):
     assert [(r.where, r.reason) for r in report.rejected] == [
         ("models.csv:3", "2 fields where the header has 7"), ("models.csv:4", "Model is empty"),
         ("models.csv:5", "Parameters: 'seven billion' is not a number")]
-    good, multi = (scoped(iri.model_iri, "epoch-ai", n) for n in ("Good-1", "Multi\nline"))
+    good = scoped(iri.model_iri, "epoch-ai", "Good-1", developer="mistral-ai")
+    multi = scoped(iri.model_iri, "epoch-ai", "Multi\nline", developer="aleph-alpha")
     assert graph.value(good, EAI.trainingComputeFLOP).toPython() == 1.2e23
     assert (multi, EAI.derivedFrom, good) in graph  # a base model named by another row resolves to that row
     assert report.records_read == 5
@@ -180,15 +182,16 @@ def test_new_organisations_and_clusters_in_the_same_format(shared_data, tmp_path
               + "Tilde Chat Tuned,Tilde,2025-10,,,Latvia,TildeOpen 30B\n")
     write(tmp_path, {"c.csv": as_csv(header, [cluster]), "m.csv": models})
     graph, report = parse_source(SPEC, tmp_path)
-    facility = scoped(iri.facility_iri, "epoch-ai", "Example Sovereign Cluster")
+    facility = scoped(iri.facility_iri, "epoch-ai", "Example Sovereign Cluster", developer="tilde")
     assert (facility, RDF.type, EAI.GPUCluster) in graph
     assert (facility, RDFS.label, Literal("Example Sovereign Cluster")) in graph
     assert (facility, EAI.jurisdiction, iri.country_iri("EST")) in graph
     assert (facility, EAI.acceleratorVendor, iri.org_iri("amd")) in graph  # no hardware table: the row's supplier
     assert (facility, EAI.operatedBy, iri.org_iri("tilde")) in graph
     assert (facility, EAI.acceleratorCount, Literal(512)) in graph
-    tilde_open = scoped(iri.model_iri, "epoch-ai", "TildeOpen 30B")
-    assert (scoped(iri.model_iri, "epoch-ai", "Tilde Chat Tuned"), EAI.derivedFrom, tilde_open) in graph
+    tilde_open = scoped(iri.model_iri, "epoch-ai", "TildeOpen 30B", developer="tilde")
+    tuned = scoped(iri.model_iri, "epoch-ai", "Tilde Chat Tuned", developer="tilde")
+    assert (tuned, EAI.derivedFrom, tilde_open) in graph
     assert (iri.org_iri("tilde"), EAI.jurisdiction, iri.country_iri("LVA")) in graph
     assert {(u.name, u.kind) for u in report.unresolved} == {
         ("Unknown Holding", "organisation"), ("TildeOpen 30B", "model"), ("Tilde Chat Tuned", "model"),
@@ -199,7 +202,7 @@ def test_an_older_export_with_earlier_column_names(tmp_path):
     write(tmp_path, {"old.csv": "System,Organization,Publication date,Parameters,Country (from Organization)\n"
                                 "Old-Net,Aleph Alpha,2021-03,1.2e+9,Germany\n"})
     graph, report = parse_source(SPEC, tmp_path)
-    node = scoped(iri.model_iri, "epoch-ai", "Old-Net")
+    node = scoped(iri.model_iri, "epoch-ai", "Old-Net", developer="aleph-alpha")
     assert graph.value(node, EAI.parameterCount).toPython() == 1.2e9
     assert (iri.org_iri("aleph-alpha"), EAI.jurisdiction, iri.country_iri("DEU")) in graph
     assert report.records_read == 1 and report.records_rejected == 0
@@ -215,7 +218,7 @@ def test_ingesting_twice_gives_the_same_triples_and_counts(shared_data):
 # -- live mode -------------------------------------------------------------------------------------------------------
 def test_live_mode_fetches_the_three_tables(shared_data, http_server, tmp_path):
     picks = {"models": {"Mixtral 8x7B"}, "clusters": {"EuroHPC LUMI"}, "hardware": {"AMD Radeon Instinct MI250X"}}
-    for kind, (_columns, _page, url) in epoch_ai.TABLES.items():
+    for kind, url in epoch_ai.LIVE.items():
         body = as_csv(*real_rows(shared_data, kind, picks[kind])).encode()
         http_server.route("/data/" + url.rsplit("/", 1)[-1], Reply(200, body, {"ETag": f'"{kind}-1"'}))
     feed = epoch_ai.fetch_live(tmp_path, base_url=http_server.url("/data"), retries=0)
