@@ -1,7 +1,7 @@
 """The rules the ontology defines as reference data, read from ``euaigraph.ttl``: the one home of each.
 
 Kinds of entity, relations (their codes, groups and whether what-if follows them), licence openness classes and
-openness grades are written once, in the ontology (decisions/0010-one-home-per-rule.md). The same file is
+openness grades are written once, in the ontology (decisions/0011-one-home-per-rule.md). The same file is
 loaded into the graph, so saved questions join the codes and labels there; Python reads them here. No module
 keeps a hand-written copy: ``tests/test_one_home.py`` fails when one appears.
 

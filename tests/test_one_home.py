@@ -1,6 +1,6 @@
 """One rule, one home: the codes of blocs, licence classes, grades, standings, relations and kinds are defined once
 (the ontology and data/curated/blocs.yaml) and read everywhere else. This walks the project's code and saved
-questions and fails when a second hand-written copy of one of those lists appears (decisions/0010).
+questions and fails when a second hand-written copy of one of those lists appears (decisions/0011).
 
 A copy is a literal list (tuple, set) of two or more codes of one scheme, a dict mapping two or more codes to
 ontology terms (the code -> concept rule written again), or a distinctive code written out. A dict keyed by codes

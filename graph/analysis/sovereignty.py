@@ -3,7 +3,7 @@
 Components: developer jurisdiction, control chain, upstream foreign share, compute location, licence openness,
 data openness. There is deliberately no overall score: the components answer different questions and an
 analyst weighs them. Where the model and its upstream stand for the bloc (inside | outside | unknown) is the
-derived graph's answer (the rule of decisions/0009-european-rule.md), never worked out here; licence openness uses
+derived graph's answer (the rule of decisions/0010-european-rule.md), never worked out here; licence openness uses
 the licence classes of the ontology; data openness is open | partial | closed | unknown.
 """
 

@@ -1,5 +1,5 @@
 """The derived graph: the rules of :mod:`euaigraph.graph.load.rules` applied once per change, so every question
-reads their result instead of applying a rule of its own (decisions/0009-european-rule.md).
+reads their result instead of applying a rule of its own (decisions/0010-european-rule.md).
 
 - ``eai:hasAncestor``: the closure of eai:derivedFrom and its sub-properties (lineage questions need no path);
 - ``eai:preferredLicence``, ``eai:preferredJurisdiction``: one value per thing by the resolution rule;

@@ -1,6 +1,6 @@
 """The project's domain rules, as pure functions: the one implementation the derived graph materialises for
-today and the analysis applies for any other day (decisions/0009-european-rule.md,
-decisions/0010-one-home-per-rule.md).
+today and the analysis applies for any other day (decisions/0010-european-rule.md,
+decisions/0011-one-home-per-rule.md).
 
 - **Dated facts** (memberships, control): a start given as a year or month counts from its first day, an end
   from its last day; a fact holds on every day from its first to its last.

@@ -1,7 +1,7 @@
 """The ontology itself (``ontology/euaigraph.ttl``) as a source graph: classes, properties and the rules kept as
 reference data (kind and relation codes, relation groups, licence classes and grades with their labels).
 
-Saved questions join these codes and labels instead of repeating them (decisions/0010-one-home-per-rule.md);
+Saved questions join these codes and labels instead of repeating them (decisions/0011-one-home-per-rule.md);
 the file is the project's own, so every term cites the published ontology IRI.
 """
 
