@@ -7,20 +7,14 @@ import streamlit as st
 
 from euaigraph.explorer import precomputed, state
 from euaigraph.explorer.components import ERRORS
+from euaigraph.explorer.pages import PAGES
 
 # No ":material/…:" page icons: the current page's icon becomes the favicon, which the browser would then fetch
 # from fonts.gstatic.com. An emoji favicon is a data: URL.
 st.set_page_config(page_title="euaigraph explorer", page_icon="🕸️", layout="wide")
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", default=True),
-    st.Page("pages/graph.py", title="Graph", url_path="graph"),
-    st.Page("pages/questions.py", title="Questions", url_path="questions"),
-    st.Page("pages/entity.py", title="Entity", url_path="entity"),
-    st.Page("pages/dependencies.py", title="Dependencies & what-if", url_path="dependencies"),
-    st.Page("pages/sources.py", title="Sources", url_path="sources"),
-    st.Page("pages/export.py", title="Export", url_path="export"),
-]
+NAVIGATION = [st.Page(p.script, title=p.title, default=not p.url_path, **({"url_path": p.url_path} if p.url_path else {}))
+              for p in PAGES]
 
 
 def require_sign_in() -> None:
@@ -38,7 +32,7 @@ def require_sign_in() -> None:
 
 
 require_sign_in()
-page = st.navigation(PAGES)
+page = st.navigation(NAVIGATION)
 
 try:
     ctx = state.context()

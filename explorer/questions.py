@@ -10,10 +10,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from euaigraph.graph import QueryRefused, with_prefixes
+from euaigraph.graph import QueryRefused, headlines, with_prefixes
 from euaigraph.graph import Param, SavedQuery
 
-from . import components
+from . import components, precomputed
 from .state import Context
 
 EXAMPLE = "SELECT ?model ?label WHERE {\n  ?model a eai:AIModel ; rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 50"
@@ -111,6 +111,9 @@ def saved_question(ctx: Context, saved: SavedQuery) -> None:
         return
     components.show_result(result, key="saved", stem=saved.name.replace("/", "-"), view=saved.view,
                            x=saved.x, y=saved.y)
+    bloc = headlines.depends_on_jurisdiction(saved.params)
+    if bloc:  # every answer that depends on jurisdiction says how many models were of unknown jurisdiction
+        st.caption(headlines.jurisdiction_note(lambda q, p: precomputed.answer(ctx, q, p), str(values[bloc])))
 
 
 def _relocated(exc: Exception, shown: str, ran: str) -> Exception:

@@ -11,7 +11,7 @@ any difference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from euaigraph.graph.load import rules
@@ -110,6 +110,20 @@ def _thin_languages(answer: Answer, bloc: str, threshold: int = 2) -> Finding:
         figures={"thin": len(thin), "languages": len(coverage)})
 
 
+def jurisdiction_note(answer: Answer, bloc: str) -> str:
+    """What every answer that depends on jurisdiction says beside it: how many models were of unknown jurisdiction
+    (from ``sovereignty/jurisdiction-known``). Quoted by the CLI and the explorer for any question with a bloc."""
+    counts = standing_counts(answer("sovereignty/jurisdiction-known", {"bloc": bloc}))
+    known = counts[rules.INSIDE] + counts[rules.OUTSIDE]
+    return (f"Jurisdiction known for {known} of {sum(counts.values())} models: {counts[rules.UNKNOWN]} have no known "
+            f"seat and are counted neither inside nor outside {bloc.upper()}.")
+
+
+def depends_on_jurisdiction(params: Iterable[object]) -> str | None:
+    """The name of a question's bloc parameter, if it has one (its answer then depends on jurisdiction)."""
+    return next((p.name for p in params if getattr(p, "type", None) == "bloc"), None)
+
+
 def findings(answer: Answer, *, bloc: str = "eu") -> list[Finding]:
     """The Overview's headlines for ``bloc``, each from the answers of its linked questions."""
     return [headline.compute(answer, bloc) for headline in HEADLINES]
@@ -124,4 +138,5 @@ class Headline:
 HEADLINES = (Headline("foreign-ancestors", _foreign_ancestors), Headline("provider-hhi", _provider_hhi),
              Headline("thin-languages", _thin_languages))
 
-__all__ = ["HEADLINES", "Answer", "Finding", "Headline", "Link", "findings", "standing_counts"]
+__all__ = ["HEADLINES", "Answer", "Finding", "Headline", "Link", "depends_on_jurisdiction", "findings",
+           "jurisdiction_note", "standing_counts"]

@@ -19,6 +19,7 @@ from euaigraph import __version__
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed
 
+from euaigraph.graph import headlines
 from euaigraph.graph.query import formats
 from euaigraph.graph.store.config import ConfigError, endpoint
 from euaigraph.graph.load.pipeline import IngestError, ingest, ingest_many
@@ -185,9 +186,14 @@ def query(
             console.print(table)
             return
         saved = find(name)
+        bloc = headlines.depends_on_jurisdiction(saved.params)
         with QueryWorkers(c.ref(), size=1) as workers:
             result = run_saved(workers, saved, _parse_params(param or []), timeout_s=timeout, row_cap=row_cap,
                                answers=c.ref().answers())
+            values = {**saved.defaults(), **_parse_params(param or [])}
+            note = headlines.jurisdiction_note(
+                lambda q, p: run_saved(workers, find(q), p, timeout_s=timeout, answers=c.ref().answers()),
+                str(values[bloc])) if bloc else None
         if fmt == "csv":
             sys.stdout.write(formats.to_csv(result))
         elif fmt == "safe-csv":
@@ -198,6 +204,8 @@ def query(
             _print_result(saved.summary, result)
         if result.truncated:
             err.print(f"[yellow]truncated: only the first {result.row_cap} rows are shown[/]")
+        if note:
+            err.print(note, highlight=False, markup=False)
     _guarded(ctx, action)
 
 

@@ -17,21 +17,18 @@ from explorer_support import HOSTILE_LABELS, MARKER, hostile_models
 
 from euaigraph.graph.query import formats
 from euaigraph.graph.query.run import run_saved
+from euaigraph.explorer.pages import PAGES as SITE
 from euaigraph.graph.query.saved import find
 from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 EUROLLM = "https://w3id.org/euaigraph/id/model/utter-project/eurollm-9b"
-PAGES = {  # screenshot name -> (path, heading)
-    "overview": ("", "Overview"),
-    "graph": ("graph", "Graph"),
-    "questions": ("questions?q=dependency/non-bloc-ancestors", "Questions"),
-    "entity": (f"entity?iri={quote(EUROLLM, safe='')}", "Entity"),
-    "dependencies": (f"dependencies?model={quote(EUROLLM, safe='')}", "Dependencies & what-if"),
-    "sources": ("sources", "Sources"),
-    "export": ("export", "Export"),
-}
+#: What each page opens on, beyond its own URL path (a question, an entity, a model to show).
+QUERY = {"questions": "?q=dependency/non-bloc-ancestors", "entity": f"?iri={quote(EUROLLM, safe='')}",
+         "dependencies": f"?model={quote(EUROLLM, safe='')}"}
+PAGES = {  # screenshot name -> (path, heading), for every page of the app
+    (p.url_path or "overview"): (p.url_path + QUERY.get(p.url_path, ""), p.title) for p in SITE}
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -12,13 +12,13 @@ from rdflib.namespace import RDF, RDFS
 
 from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.graph.load.pipeline import ingest_many
+from euaigraph.explorer.pages import PAGES as SITE
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed, SourceSpec, Triple
 from euaigraph.ontology.iri import country_iri, licence_iri, model_iri, org_iri, record_iri
 from euaigraph.ontology.vocab import EAI
 
-PAGES = ("pages/overview.py", "pages/graph.py", "pages/questions.py", "pages/entity.py", "pages/dependencies.py",
-         "pages/sources.py", "pages/export.py")
+PAGES = tuple(p.script for p in SITE)
 REFERENCE = ("countries", "languages", "licences", "blocs")
 MARKER = "XSS-MARKER"
 #: Labels that would run script if any page put them into HTML unescaped (each logs the marker).

@@ -39,3 +39,17 @@ def test_streamlit_and_pyvis_stay_in_the_explorer():
         for path in (REPO / folder).rglob("*.py"):
             bad = {n for n in imports(path) if n.split(".")[0] in ("streamlit", "pyvis")}
             assert not bad, f"{path.relative_to(REPO)} imports {bad}"
+
+
+def test_every_page_script_is_in_the_one_list_and_titled_as_listed():
+    """The navigation and the tests read explorer.pages.PAGES; a page left out of it, or titled otherwise, fails."""
+    import re
+
+    from euaigraph.explorer.pages import PAGES
+
+    folder = Path(__file__).resolve().parents[2] / "explorer"
+    scripts = sorted(str(p.relative_to(folder)) for p in (folder / "pages").glob("*.py") if p.name != "__init__.py")
+    assert scripts == sorted(p.script for p in PAGES)
+    for page in PAGES:
+        title = re.search(r'^st\.title\("([^"]+)"\)', (folder / page.script).read_text(encoding="utf-8"), re.M)
+        assert title and title.group(1) == page.title, page.script
