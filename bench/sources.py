@@ -35,6 +35,7 @@ def parse_ntriples(feed: Feed, report: Report) -> Iterator[Triple]:
     try:
         for triple in ox.parse(path=str(feed.path), format=ox.RdfFormat.N_TRIPLES):
             report.read()
+            report.ingested()
             yield to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
     except SyntaxError as exc:
         raise FeedError(report.source, str(feed.path), f"not valid N-Triples: {exc}") from exc
@@ -56,12 +57,14 @@ def spec(source_id: str) -> SourceSpec:
 
 
 def jobs(folder: Path) -> list[tuple[SourceSpec, Feed]]:
-    """(spec, feed) for every ``<source>.nt`` in a generated folder, sorted by source id."""
-    out = []
+    """(spec, feed) for the ontology (its reference data, which the saved questions join) and every
+    ``<source>.nt`` in a generated folder, sorted by source id."""
+    ontology = registry.get("ontology")
+    out = [(ontology, Feed.from_path(ontology.shipped_path()))]
     for path in sorted(Path(folder).glob("*.nt")):
         feed = Feed(path=path.resolve(), url=path.resolve().as_uri(), retrieved_at=datetime(2026, 11, 27, tzinfo=UTC),
                     version=f"bench:{path.stat().st_size}")
         out.append((spec(path.stem), feed))
-    if not out:
+    if len(out) == 1:
         raise FileNotFoundError(f"no generated *.nt files in {folder}")
     return out
