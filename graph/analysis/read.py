@@ -123,9 +123,9 @@ def standings(store: Store, g: nx.DiGraph, *, bloc: str = "eu", on: date | None 
     """
     if on is None or on == today():
         return {n: d["standing"].get(bloc, rules.UNKNOWN) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
-    world = derived.world(derived.gather(store, []), on)
-    bloc_iri = iri.bloc_iri(bloc)
-    return {n: world.standing(URIRef(n), bloc_iri) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
+    world = derived.world(derived.gather(store, []), on)  # claims as plain strings
+    bloc_iri = str(iri.bloc_iri(bloc))
+    return {n: world.standing(n, bloc_iri) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
 
 
 def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None) -> dict[str, str]:
@@ -136,7 +136,7 @@ def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None)
           {_values("sp", _CONTROL_STANDINGS)} ?p ?sp {nt_term(iri.bloc_iri(bloc))} }}"""
         return dict(store.values(query))
     world = derived.world(derived.gather(store, []), day)
-    members = world.members.get(iri.bloc_iri(bloc), frozenset())
+    members = world.members.get(str(iri.bloc_iri(bloc)), frozenset())
     out = {}
     for thing in world.things():
         s = world.seats(thing)
@@ -147,7 +147,7 @@ def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None)
 def bloc_members(store: Store, *, bloc: str = "eu", on: date | None = None) -> set[str]:
     """Alpha-3 codes of the countries that are members of ``bloc`` on ``on`` (default today)."""
     world = derived.world(derived.gather(store, []), on or today())
-    return {alpha3(c) for c in world.members.get(iri.bloc_iri(bloc), frozenset())}
+    return {alpha3(c) for c in world.members.get(str(iri.bloc_iri(bloc)), frozenset())}
 
 
 def control_on(store: Store, *, on: date | None = None) -> dict[str, list[dict[str, str | None]]]:
