@@ -201,44 +201,58 @@ def world(inputs: Inputs, day: date, by: dict[Node, list[tuple[Node, Node, int]]
                  holders=dict(holders), profiled=frozenset(s for s, _, _ in by[_TYPE]))
 
 
+#: The predicates the derivation writes, looked up once (a namespace attribute costs a call each time).
+_controlledBy = EAI.controlledBy
+_controllingCountry = EAI.controllingCountry
+_derivedOn = EAI.derivedOn
+_hasAncestor = EAI.hasAncestor
+_hasAncestorOutsideBloc = EAI.hasAncestorOutsideBloc
+_jurisdictionProfile = EAI.jurisdictionProfile
+_inBlocToday = EAI.inBlocToday
+_opennessClass = EAI.opennessClass
+_preferredJurisdiction = EAI.preferredJurisdiction
+_preferredLicence = EAI.preferredLicence
+_reliesOn = EAI.reliesOn
+
+
 def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
     """Every derived triple for these inputs (pure; the tests call it directly)."""
     today = today or datetime.now(UTC).date()
     by = inputs.by_predicate()
-    yield DERIVATION, EAI.derivedOn, Literal(today.isoformat(), datatype=XSD.date)
+    yield DERIVATION, _derivedOn, Literal(today.isoformat(), datatype=XSD.date)
 
     ancestors = closure((s, o) for p in LINEAGE for s, o, _ in by[p] if s != o)
     for node, above in ancestors.items():
         for ancestor in above:
-            yield node, EAI.hasAncestor, ancestor
+            yield node, _hasAncestor, ancestor
 
     licences = rules.preferred(c for p in LICENCE for c in by[p])
     for model, licence in licences.items():
-        yield model, EAI.preferredLicence, licence
-    yield from _effective_classes(ancestors, licences, _first(by[str(EAI.opennessClass)]))
+        yield model, _preferredLicence, licence
+    yield from _effective_classes(ancestors, licences, _first(by[str(_opennessClass)]))
     now = world(inputs, today, by)
     for subject, country in now.seat.items():
-        yield subject, EAI.preferredJurisdiction, country
+        yield subject, _preferredJurisdiction, country
     for org, controller in now.control.items():
-        yield org, EAI.controlledBy, controller
+        yield org, _controlledBy, controller
     for org in set(now.seat) | set(now.control):
         country = now.seat.get(rules.ultimate(org, now.control)) or now.seat.get(org)
         if country is not None:
-            yield org, EAI.controllingCountry, country
+            yield org, _controllingCountry, country
     yield from _days(by)
     for bloc, inside in now.members.items():
         for country in inside:
-            yield country, EAI.inBlocToday, bloc
-    outside = yield from _profiles(now)
-    for model, above in ancestors.items():
-        for bloc in {b for a in above for b in outside.get(a, ())}:
-            yield model, EAI.hasAncestorOutsideBloc, bloc
+            yield country, _inBlocToday, bloc
+    standing = yield from _profiles(now)
+    for model, above in ancestors.items():  # only models inside a bloc: the questions ask about those
+        for bloc in {b for a in above for b in standing.outside.get(a, ())} & standing.inside.get(model, set()):
+            yield model, _hasAncestorOutsideBloc, bloc
     for p in RAW_DEPENDENCIES:
         for s, o, _ in by[p]:
             if s != o and not isinstance(o, Literal):
-                yield s, EAI.reliesOn, o
+                yield s, _reliesOn, o
     for s, o in (*licences.items(), *now.control.items()):
-        yield s, EAI.reliesOn, o
+        yield s, _reliesOn, o
 
 
 def closure(edges: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
@@ -296,22 +310,34 @@ _CONTROL = {rules.INSIDE: EAI.controlInsideBloc, rules.OUTSIDE: EAI.controlOutsi
             rules.UNKNOWN: EAI.controlUnknown}
 
 
+@dataclass
+class Standings:
+    """Which blocs each thing is inside and outside of today (what the lineage flag needs)."""
+
+    inside: dict[Node, set[Node]] = field(default_factory=dict)
+    outside: dict[Node, list[Node]] = field(default_factory=dict)
+
+
 def _profiles(now: World):
-    """Profile links and the profile nodes (one per distinct seats); returns thing -> blocs it is outside of."""
+    """Profile links and the profile nodes (one per distinct seats); returns where each thing stands."""
     profiles: dict[rules.Seats, URIRef] = {}
-    outside: dict[Node, list[Node]] = {}
+    out = Standings()
     for thing in now.things():
         seats = now.seats(thing)
         node = profiles.get(seats)
         if node is None:
             node = profiles[seats] = _profile_iri(seats)
             yield from _profile(node, seats, now)
-        yield thing, EAI.jurisdictionProfile, node
-        outs = [bloc for bloc, inside in now.members.items()
-                if rules.standing(seats.seats, unknown=seats.unknown, members=inside) == rules.OUTSIDE]
+        yield thing, _jurisdictionProfile, node
+        standing = {bloc: rules.standing(seats.seats, unknown=seats.unknown, members=inside)
+                    for bloc, inside in now.members.items()}
+        outs = [bloc for bloc, s in standing.items() if s == rules.OUTSIDE]
         if outs:
-            outside[thing] = outs
-    return outside
+            out.outside[thing] = outs
+        ins = {bloc for bloc, s in standing.items() if s == rules.INSIDE}
+        if ins:
+            out.inside[thing] = ins
+    return out
 
 
 def _profile(node: URIRef, seats: rules.Seats, now: World) -> Iterator[Triple]:
