@@ -4,15 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from euaigraph.explorer import charts, components, precomputed, state
+from euaigraph.graph import catalogue
 
 ctx = state.context()
 st.title("Overview")
 components.require_graph(ctx)
 
 
-def question_link(question: str, params: dict, label: str) -> None:
-    """A link to the saved question and parameters that reproduce a figure (plain-text label)."""
-    st.page_link("pages/questions.py", label=label, icon=":material/quiz:",
+def question_link(question: str, params: dict) -> None:
+    """A link to the saved question and parameters that reproduce a figure, labelled with the question itself."""
+    st.page_link("pages/questions.py", label=catalogue()[question].summary, icon=":material/quiz:",
                  query_params={"q": question, **{f"p_{k}": v for k, v in params.items()}})
 
 
@@ -25,7 +26,7 @@ for column, finding in zip(st.columns(len(findings)), findings):
         st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}", border=True)
         st.caption(finding.detail)
         for link in finding.links:
-            question_link(link.question, dict(link.params), f"Reproduce: {link.question}")
+            question_link(link.question, dict(link.params))
 
 
 def chart(question: str, *, x: str, y: str, caption: str, params: dict | None = None) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def chart(question: str, *, x: str, y: str, caption: str, params: dict | None = 
         frame[y] = pd.to_numeric(frame[y])
         st.altair_chart(charts.bar(frame, x=x, y=y), width="stretch")
     st.caption(caption)
-    question_link(question, params or {}, f"Reproduce: {question}")
+    question_link(question, params or {})
     return frame
 
 
@@ -60,7 +61,7 @@ with left:
     outside = {c: n for c, n in countries.items() if c not in charts.TILES}
     if outside:
         st.caption("Outside the map: " + ", ".join(f"{c} ({n})" for c, n in outside.items()))
-    question_link("overview/models-by-country", {"bloc": "eu"}, "Reproduce: overview/models-by-country")
+    question_link("overview/models-by-country", {"bloc": "eu"})
 with right:
     chart("overview/models-by-licence-class", x="licenceClass", y="models",
           caption="Models by the openness class of their preferred licence.")

@@ -50,7 +50,7 @@ def test_a_saved_question_runs_and_its_csv_matches_the_guarded_runner(page, ship
     seen = watch(page)
     open_page(page, f"{shipped_explorer.url}/", "Overview")
     # The newcomer's question, one click from the first page.
-    page.get_by_text("Which European models depend on a non-EU base model").click()
+    page.get_by_text("European models with an ancestor from outside the bloc").first.click()
     page.get_by_role("heading", name="Questions", exact=True).wait_for()
     page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=120_000)
     assert parse_qs(urlparse(page.url).query)["q"] == ["dependency/non-bloc-ancestors"]
@@ -76,7 +76,7 @@ def test_a_link_with_parameters_reproduces_the_view(page, shipped_explorer):
     assert parse_qs(urlparse(page.url).query).get("cap") == ["12"]  # the widget wrote its value to the URL
     open_page(page, f"{shipped_explorer.url}/dependencies?model={quote(EUROLLM, safe='')}&tab=Sovereignty+profile",
               "Dependencies & what-if")
-    assert page.get_by_text("provider jurisdiction").first.is_visible()  # the tab named in the link is open
+    assert page.get_by_text("developer jurisdiction").first.is_visible()  # the tab named in the link is open
     page.get_by_role("tab", name="What-if").click()
     page.wait_for_url("**tab=What-if**")
 

@@ -74,7 +74,7 @@ def install_ingest_pause(stage: str, marker: Path) -> None:
                 pause(marker, stage)
             return real_replace(src, dst, *a, **k)
 
-        embedded.os.replace = replace
+        os.replace = replace  # the os module every store module uses
     elif stage == "loading":  # the bulk load has started: the test kills after a delay, wherever that lands
         real_writer = embedded.EmbeddedStore._writer
 
