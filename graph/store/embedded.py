@@ -70,7 +70,9 @@ class EmbeddedStore(Store):
     """An Oxigraph store on disk.
 
     ``writable=True`` takes the writer lock (raising :class:`StoreBusyError` if another process has it) and
-    allows :meth:`swap`, :meth:`restore` and failure records. Queries always read the newest snapshot.
+    allows :meth:`swap`, :meth:`restore` and failure records. Queries read the newest snapshot, or, with
+    ``snapshot``, that one published snapshot for the store's whole life (a page that makes several queries
+    pins the data version it reads).
 
     >>> import tempfile
     >>> with EmbeddedStore(tempfile.mkdtemp()) as store:
@@ -78,9 +80,13 @@ class EmbeddedStore(Store):
     0
     """
 
-    def __init__(self, home: Path | str | None = None, *, writable: bool = False, memory: bool | None = None):
+    def __init__(self, home: Path | str | None = None, *, writable: bool = False, memory: bool | None = None,
+                 snapshot: str | None = None):
         self.home = Path(home) if home is not None else default_home()
         self.name = f"embedded store at {self.home}"
+        if snapshot is not None and (writable or not snapshots.is_name(snapshot)):
+            raise StoreError(f"{self.name}: a pinned snapshot is read-only and named <n>-<version>, got {snapshot!r}")
+        self._pinned = snapshot
         self.writable = writable
         self._memory = memory
         self._lock_handle = None
@@ -160,13 +166,17 @@ class EmbeddedStore(Store):
 
     def _view(self) -> ox.Store:
         """The reader over the newest snapshot, reopened when a newer one is published."""
-        name = self._current_snapshot()
+        name = self._pinned or self._current_snapshot()
         if self._reader is not None and name == self._reader_name:
             return self._reader
         if name is None:
             self._reader, self._reader_name = ox.Store(), None
             return self._reader
-        on_disk = ox.Store.read_only(str(self._snapshots() / name))
+        try:
+            on_disk = ox.Store.read_only(str(self._snapshots() / name))
+        except OSError as exc:
+            raise StoreError(f"{self.name}: snapshot {name} is no longer kept (the data changed since this page "
+                             f"was opened; reload it): {exc}") from exc
         use_memory = self._memory
         if use_memory is None:
             count = next(iter(on_disk.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
