@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from euaigraph.explorer import precomputed, state
-from euaigraph.explorer.components import ERRORS
+from euaigraph.explorer.components import ERRORS, plain
 
 # No ":material/…:" page icons: the current page's icon becomes the favicon, which the browser would then fetch
 # from fonts.gstatic.com. An emoji favicon is a data: URL.
@@ -43,11 +43,11 @@ page = st.navigation(PAGES)
 try:
     ctx = state.context()
 except ERRORS as exc:
-    st.error(f"The explorer cannot open its store: {exc}")
+    st.error(f"The explorer cannot open its store: {plain(exc)}")
     st.caption("Check EUAIGRAPH_HOME / EUAIGRAPH_ENDPOINT, or build the graph with `euaigraph build`.")
     st.stop()
 
 precomputed.start(ctx)
 with st.sidebar:
-    st.caption(f"{ctx.label}  \ndata version `{ctx.version}`")
+    st.caption(f"{plain(ctx.label)}  \ndata version {plain(ctx.version)}")
 page.run()

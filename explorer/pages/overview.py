@@ -17,7 +17,7 @@ st.subheader("Headline findings")
 for column, finding in zip(st.columns(len(findings)), findings):
     with column:
         st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}", border=True)
-        st.caption(finding.detail)
+        st.caption(components.plain(finding.detail))
 
 st.page_link("pages/questions.py", label="Which European models depend on a non-EU base model, and under which "
              "licences?", icon=":material/quiz:", query_params={"q": "dependency/non-bloc-ancestors"})
@@ -38,7 +38,7 @@ with left:
     st.altair_chart(charts.tile_map(figures.countries, title="models"), width="stretch")
     outside = {c: n for c, n in figures.countries.items() if c not in charts.TILES}
     if outside:
-        st.caption("Outside the map: " + ", ".join(f"{c} ({n})" for c, n in outside.items()))
+        st.caption("Outside the map: " + ", ".join(f"{components.plain(c)} ({n})" for c, n in outside.items()))
 with right:
     licences = pd.DataFrame(list(figures.licence_classes.items()), columns=["licence class", "models"])
     st.altair_chart(charts.bar(licences, x="licence class", y="models"), width="stretch")

@@ -274,7 +274,10 @@ class EmbeddedStore(Store):
         self._publish()
 
     def _meta_update(self, update: str) -> None:
-        self._writer().update(update)
+        try:
+            self._writer().update(update)
+        except (OSError, SyntaxError, ValueError) as exc:  # a full disk, a value Oxigraph refuses: nothing changed
+            raise StoreError(f"{self.name}: could not record in the meta graph: {exc}") from exc
         self._publish()
 
     def _writer(self) -> ox.Store:
