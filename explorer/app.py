@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from euaigraph.explorer import precomputed, state
+from euaigraph.explorer import precomputed, serve, state
 from euaigraph.explorer.components import ERRORS, plain
 
 # No ":material/…:" page icons: the current page's icon becomes the favicon, which the browser would then fetch
@@ -37,6 +37,16 @@ def require_sign_in() -> None:
         st.stop()
 
 
+def require_allowed_host() -> None:
+    """Show nothing to a page whose ``Host`` is not one of the explorer's (``explorer/serve.py`` refuses such
+    requests before they reach the app; this holds for ``streamlit run`` too)."""
+    host = st.context.headers.get("Host")
+    if host is not None and not serve.host_allowed(host):
+        st.error("This explorer answers only at its own address.")
+        st.stop()
+
+
+require_allowed_host()
 require_sign_in()
 page = st.navigation(PAGES)
 
