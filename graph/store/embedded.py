@@ -26,7 +26,6 @@ import fcntl
 import io
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -38,7 +37,9 @@ import pyoxigraph as ox
 
 from euaigraph.ontology.namespaces import META_GRAPH
 
+from euaigraph.graph.store import backups
 from euaigraph.graph.store import graph_files
+from euaigraph.graph.store import safe_files
 from euaigraph.graph.store import snapshots
 from euaigraph.graph.store.provenance import data_version
 from euaigraph.graph.store.base import (
@@ -147,7 +148,7 @@ class EmbeddedStore(Store):
         # leaves them behind. No load can be running: this process holds the writer lock and has not started one.
         for stray in (self.home / "db").glob("bulk-*.sst"):
             stray.unlink(missing_ok=True)
-        shutil.rmtree(self.home / "staging", ignore_errors=True)  # staged files of a killed load
+        safe_files.remove(self.home / "staging")  # staged files of a killed load (a link there is removed, not followed)
         if leftovers or snapshots.published_version(self._snapshots()) != data_version(self._db_current()):
             self._publish()
 
@@ -161,8 +162,13 @@ class EmbeddedStore(Store):
     def _publish(self) -> None:
         assert self._db is not None
         current = self._db_current()
-        snapshots.publish(self._db, self._snapshots(), version=data_version(current))
-        graph_files.prune(self._graph_files(), set(current.values()))
+        try:
+            snapshots.publish(self._db, self._snapshots(), version=data_version(current))
+            graph_files.prune(self._graph_files(), set(current.values()))
+        except OSError as exc:  # a full disk: the change is in db/, readers keep the previous snapshot
+            raise StoreError(f"{self.name}: the change is saved but its snapshot could not be published ({exc}); "
+                             "readers see the previous version until the next euaigraph command on this store "
+                             "publishes it") from exc
 
     def _view(self) -> ox.Store:
         """The reader over the newest snapshot, reopened when a newer one is published."""
@@ -232,8 +238,14 @@ class EmbeddedStore(Store):
         return self.home / "graphs"
 
     def staging_dir(self) -> Path | None:
-        # beside graphs/, so a loaded file is kept by a rename, not a copy; a reader writes nothing under home
-        return self.home / "staging" if self._db is not None else None
+        # beside graphs/, so a loaded file is kept by a rename, not a copy; a reader writes nothing under home. A
+        # link planted there would send staged files elsewhere: it is refused.
+        if self._db is None:
+            return None
+        try:
+            return safe_files.own_directory(self.home / "staging")
+        except OSError as exc:
+            raise StoreError(f"{self.name}: cannot stage files: {exc}") from exc
 
     def preload(self, item: Staged) -> None:
         db = self._db
@@ -291,37 +303,18 @@ class EmbeddedStore(Store):
 
     def backup(self, target: Path) -> Path:
         """Copy the newest snapshot (a consistent checkpoint) to ``target``, a folder that must not exist."""
-        target = Path(target)
-        if target.exists():
-            raise StoreError(f"backup target {target} already exists")
         name = self._current_snapshot()
         if name is None:
             raise StoreError(f"{self.name} is empty: nothing to back up")
-        partial = target.with_name(f".{target.name}.partial")  # killed mid-copy: never half a backup at target
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(self._snapshots() / name, partial)
-        partial.rename(target)
-        return target
+        return backups.copy_out(self._snapshots() / name, Path(target))
 
     def restore(self, backup: Path) -> None:
-        """Replace the database with a backup folder, then publish it."""
-        backup = Path(backup)
-        try:
-            probe = ox.Store.read_only(str(backup))
-            probe.query("ASK { ?s ?p ?o }")
-            del probe
-        except OSError as exc:
-            raise StoreError(f"{backup} is not an euaigraph backup: {exc}") from exc
+        """Replace the database with a backup folder (checked first: see backups.py), then publish it."""
         self._writer()
+        staging = backups.copy_in(Path(backup), self.home / ".restore")
+        self._db.flush()
         self._db = None
-        staging = self.home / ".restore"
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(backup, staging)
-        old = self.home / ".replaced"
-        shutil.rmtree(old, ignore_errors=True)
-        (self.home / "db").rename(old)
-        staging.rename(self.home / "db")
-        shutil.rmtree(old, ignore_errors=True)
+        backups.swap_in(staging, self.home / "db", self.home / ".replaced")
         self._db = ox.Store(str(self.home / "db"))
         self._recover()
         self._publish()
