@@ -31,6 +31,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from euaigraph.ingest import safe_yaml
 from euaigraph.ontology import iri
 from euaigraph.ontology.namespaces import ID, SPDX_LICENCE
 
@@ -157,7 +158,7 @@ def parse_saved(name: str, text: str, *, path: Path | None = None) -> SavedQuery
         else:
             body_lines.append(line)
     try:
-        header = yaml.safe_load("\n".join(header_lines)) or {}
+        header = safe_yaml.load("\n".join(header_lines)) or {}
     except yaml.YAMLError as exc:
         raise SavedQueryError(f"{name}: the #+ header is not valid YAML: {exc}") from None
     if not isinstance(header, dict):
