@@ -320,16 +320,20 @@ class EmbeddedStore(Store):
         self._publish()
 
     def close(self) -> None:
-        self.discard_preloads()
-        if self._loader is not None:
-            self._loader.shutdown()
-            self._loader = None
-        if self._db is not None:
-            self._db.flush()
-        self._db = None
-        self._reader = None
-        self._reader_name = None
-        self._release_lock()
+        try:
+            self.discard_preloads()
+            if self._loader is not None:
+                self._loader.shutdown()
+                self._loader = None
+            if self._db is not None:
+                self._db.flush()
+        except OSError as exc:  # a full disk: what was committed is in the write-ahead log, nothing is half done
+            raise StoreError(f"{self.name}: could not flush the database when closing it: {exc}") from exc
+        finally:
+            self._db = None
+            self._reader = None
+            self._reader_name = None
+            self._release_lock()
 
 
 def _bulk_load(db: ox.Store, item: Staged) -> None:
