@@ -3,7 +3,7 @@ per published snapshot, and results cached on (store, snapshot, query, parameter
 ingest, so an answer stays valid until the data version moves.
 
 Each script run reads one snapshot: :func:`context` pins the newest published snapshot once, and every query and
-computation of that page reads it, even if an ingest publishes a new one meanwhile (decision 0009). Answers are
+computation of that page reads it, even if an ingest publishes a new one meanwhile (decision 0012). Answers are
 bounded in bytes: one answer at most :data:`ANSWER_BYTES` (the worker refuses to send more and the app never reads
 more), all cached answers together at most :data:`CACHE_BYTES`.
 

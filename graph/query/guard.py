@@ -1,4 +1,4 @@
-"""The query guard: the one judge of what text may reach a store (decision 0003, 0009).
+"""The query guard: the one judge of what text may reach a store (decisions 0003 and 0012).
 
 The guard decides on exactly the text the engine runs, read with the engine's lexical rules:
 

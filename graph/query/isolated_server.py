@@ -1,5 +1,5 @@
 """Run a SPARQL server that cannot call out: ``python -m euaigraph.graph.query.isolated_server --relay
-127.0.0.1:7878:7878 -- oxigraph serve --location DB --bind 127.0.0.1:7878`` (decision 0009).
+127.0.0.1:7878:7878 -- oxigraph serve --location DB --bind 127.0.0.1:7878`` (decision 0012).
 
 This process binds the outside addresses first, in the machine's network namespace; then it moves into a network
 namespace of its own (:func:`~euaigraph.graph.query.isolation.new_network_namespace`) with only its loopback up,

@@ -1,5 +1,5 @@
 """Cutting a process off the network, so that what it runs cannot call another host whatever the guard let through
-(decision 0009).
+(decision 0012).
 
 Two real mechanisms, tried in this order:
 

@@ -1,6 +1,6 @@
 """The one way analyst queries reach a store: the text is checked where it will run (a worker that cannot reach the
 network), parameters are bound as typed terms, and it runs with a time limit, a row cap and a byte limit on its
-answer (see :mod:`euaigraph.graph.query.guard` and :mod:`euaigraph.graph.query.worker`, decision 0009).
+answer (see :mod:`euaigraph.graph.query.guard` and :mod:`euaigraph.graph.query.worker`, decision 0012).
 
 >>> guard("SELECT ?s WHERE { ?s ?p ?o }").kind
 'select'

@@ -1,5 +1,5 @@
 """Query workers: every analyst query is guarded and run in a separate process that cannot reach the network, is
-killed at its deadline, and may answer with at most a set number of bytes (decisions 0003 and 0009).
+killed at its deadline, and may answer with at most a set number of bytes (decisions 0003 and 0012).
 
 Oxigraph cannot interrupt a running query from inside the process, so a runaway property path or cartesian
 product would otherwise hold the app. Each worker

@@ -1,4 +1,4 @@
-"""One link cannot exhaust the explorer's memory (decision 0009): the explorer runs as its own process
+"""One link cannot exhaust the explorer's memory (decision 0012): the explorer runs as its own process
 (``streamlit run explorer/app.py``), a real Chromium opens the free editor with a 427-character query of repeated
 ``CONCAT`` whose answer would take about 200 MB, and the explorer process's resident memory (``VmRSS``) moves by
 less than :data:`MARGIN_MB` while the page shows it and after the page is closed. The worker computes the answer,

@@ -1,4 +1,4 @@
-"""YAML alias bombs and deeply nested JSON through every ingester that reads YAML or JSON (decision 0009).
+"""YAML alias bombs and deeply nested JSON through every ingester that reads YAML or JSON (decision 0012).
 
 Each case first loads the source's recorded feed from ``../shared/data`` (or its shipped file) as the previous
 graph, then a feed holding only the hostile file: a 2.6 kB YAML "billion laughs" (twelve levels of twenty aliases:

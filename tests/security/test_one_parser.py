@@ -1,7 +1,7 @@
 """One YAML loader and one JSON loader for everything read from feeds, files and caches: an AST walk over ``ingest/``
 and ``graph/`` finds no call of ``yaml.load``/``safe_load``/``compose``/``full_load``/``unsafe_load`` (or their
 ``_all`` forms), no use of PyYAML's loader classes, and no ``json.load``/``json.loads`` outside
-``ingest/safe_yaml.py`` and ``ingest/safe_json.py`` (which bound aliases and nesting, decision 0009)."""
+``ingest/safe_yaml.py`` and ``ingest/safe_json.py`` (which bound aliases and nesting, decision 0012)."""
 
 from __future__ import annotations
 

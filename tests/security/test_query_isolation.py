@@ -1,4 +1,4 @@
-"""Defence in depth against queries that call another host (decision 0009).
+"""Defence in depth against queries that call another host (decision 0012).
 
 1. The guard reads a query as the engine does: ``# x\\rSERVICE <...>`` (Oxigraph ends a comment at a carriage
    return, rdflib did not), the other line terminators and control characters, and codepoint escapes are refused
