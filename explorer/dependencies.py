@@ -53,7 +53,8 @@ def draw(g: nx.DiGraph, nodes: set[str], members: frozenset[str], *, key: str, t
 def upstream_section(g: nx.DiGraph, model: str, members: frozenset[str], bloc: str) -> None:
     up = analysis.upstream(g, model, bloc=members)
     share = "–" if up.foreign_share is None else f"{up.foreign_share:.0%}"
-    st.metric(f"Upstream outside {components.plain(bloc.upper())}", share, help="|F| / |K|: K = upstream nodes with a known "
+    st.metric(f"Upstream outside {components.plain(bloc.upper())}", share,
+              help="|F| / |K|: K = upstream nodes with a known "
               "jurisdiction, F = those outside the bloc. Licences have no jurisdiction and never count.")
     st.caption(f"{up.foreign} of {up.known} upstream nodes with a known jurisdiction are outside; "
                f"{len(up.nodes)} upstream nodes in all.")
@@ -99,8 +100,8 @@ def what_if_section(g: nx.DiGraph, members: frozenset[str]) -> None:
 def profile_section(ctx: Context, g: nx.DiGraph, model: str, bloc: str, on: date) -> None:
     profile = ctx.compute(("profile", model, bloc, on),
                           lambda: analysis.sovereignty_profile(ctx.store, model, bloc=bloc, on=on, graph=g))
-    st.caption(f"Relative to {components.plain(bloc.upper())} membership on {profile.on}. Six components, deliberately no single "
-               "score: each answers a different question.")
+    st.caption(f"Relative to {components.plain(bloc.upper())} membership on {profile.on}. Six components, "
+               "deliberately no single score: each answers a different question.")
     for component in profile.components:
         with st.container(border=True):
             text = components.plain

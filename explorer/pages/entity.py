@@ -31,8 +31,9 @@ if entity is None:
 
 attrs = net.nodes[iri] if iri in net else {}
 st.header(components.plain(entity.label), anchor=False)
-st.caption(" · ".join(components.plain(x) for x in (attrs.get("kind"), attrs.get("country") and f"seat {attrs['country']}",
-                                                    attrs.get("licence") and f"licence {attrs['licence']}") if x))
+facts_line = (attrs.get("kind"), attrs.get("country") and f"seat {attrs['country']}",
+              attrs.get("licence") and f"licence {attrs['licence']}")
+st.caption(" · ".join(components.plain(x) for x in facts_line if x))
 st.code(iri, language=None)
 
 

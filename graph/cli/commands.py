@@ -114,7 +114,8 @@ def build(
     def action(c: Ctx):
         jobs = registry.build_jobs(feeds=feeds)
         with c.open(writable=True) as store:
-            outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"), all_or_nothing=feeds is None)
+            outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"),
+                                   all_or_nothing=feeds is None)
         ok = _print_outcomes(outcomes)
         if warm_answers and any(o.ok for o in outcomes):
             _warm_after_change(c)
@@ -167,7 +168,8 @@ def ingest_command(
         for item in outcome.run.report.rejected[:20]:
             err.print(f"  rejected {shown(item.where)}: {shown(item.reason)}", highlight=False)
         for item in outcome.run.report.unresolved[:20]:
-            err.print(f"  unresolved {shown(item.kind)} {shown(repr(item.name))} at {shown(item.where)}", highlight=False)
+            err.print(f"  unresolved {shown(item.kind)} {shown(repr(item.name))} at {shown(item.where)}",
+                      highlight=False)
     _guarded(ctx, action)
 
 

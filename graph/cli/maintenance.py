@@ -35,7 +35,8 @@ def export(
 
             with c.open() as store:
                 manifest = write_snapshot(store, output, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"))
-            console.print(f"wrote {shown(output)}: {len(manifest['files'])} files, {manifest['counts']['quads']} quads, "
+            console.print(f"wrote {shown(output)}: "
+                          f"{len(manifest['files'])} files, {manifest['counts']['quads']} quads, "
                           f"data version {shown(manifest['data_version'])}")
             return
         # Through F.partial, so a killed export leaves no half file at F; a link planted at F.partial is removed,
@@ -88,7 +89,8 @@ def validate(
             table.add_row(shown(severity), str(n), shown(message))
         console.print(table)
         for finding in (report.violations + (report.warnings if strict else []))[:show]:
-            err.print(shown(f"  {finding.severity}: {finding.focus} {finding.path}: {finding.message}"), highlight=False)
+            err.print(shown(f"  {finding.severity}: {finding.focus} {finding.path}: {finding.message}"),
+                      highlight=False)
         console.print(f"{report.quads} quads checked: {len(report.violations)} violations, "
                       f"{len(report.warnings)} warnings")
         if not report.ok(strict=strict):

@@ -39,7 +39,8 @@ def safe_cell(text: str) -> str:
     >>> [safe_cell(t) for t in ("=1+2", "\n=1", "\u00a0=1", "\uff1d1", "\u200b\u3000@SUM(A1)", "a=b", "")]
     ["'=1+2", "'\n=1", "'\xa0=1", "'＝1", "'\u200b\u3000@SUM(A1)", 'a=b', '']
     """
-    if text.startswith(_CONTROL_START) or unicodedata.normalize("NFKC", _first_visible(text)).startswith(_FORMULA_START):
+    first = unicodedata.normalize("NFKC", _first_visible(text))
+    if text.startswith(_CONTROL_START) or first.startswith(_FORMULA_START):
         return "'" + text
     return text
 

@@ -98,5 +98,5 @@ def run_saved(
                      timeout_s=timeout_s, row_cap=row_cap, max_bytes=max_bytes, snapshot=snapshot, answers=answers)
 
 
-__all__ = ["DEFAULT_ROW_CAP", "DEFAULT_TIMEOUT_S", "MAX_QUERY_CHARS", "GuardedQuery", "QueryRefused", "answer_key", "bind", "guard",
-           "run_query", "run_saved", "with_prefixes"]
+__all__ = ["DEFAULT_ROW_CAP", "DEFAULT_TIMEOUT_S", "MAX_QUERY_CHARS", "GuardedQuery", "QueryRefused", "answer_key",
+           "bind", "guard", "run_query", "run_saved", "with_prefixes"]

@@ -148,7 +148,7 @@ class EmbeddedStore(Store):
         # leaves them behind. No load can be running: this process holds the writer lock and has not started one.
         for stray in (self.home / "db").glob("bulk-*.sst"):
             stray.unlink(missing_ok=True)
-        safe_files.remove(self.home / "staging")  # staged files of a killed load (a link there is removed, not followed)
+        safe_files.remove(self.home / "staging")  # a killed load's staged files (a link there is removed, not followed)
         if leftovers or snapshots.published_version(self._snapshots()) != data_version(self._db_current()):
             self._publish()
 

@@ -7,7 +7,8 @@ and what is left at the command's target.
 
 The disk is a 160 MB tmpfs mounted at ``WORKDIR/disk`` when this runs as root in a mount namespace of its own
 (``unshare --mount --propagation private``; the test starts it so): writes then fail with ENOSPC. Otherwise the
-command runs with ``RLIMIT_FSIZE`` at 1 MB, 128 kB for a backup or restore (and SIGXFSZ ignored): writing a file past that size fails with EFBIG;
+command runs with ``RLIMIT_FSIZE`` at 1 MB, 128 kB for a backup or restore (and SIGXFSZ ignored): writing a
+file past that size fails with EFBIG;
 ``EUAIGRAPH_FULL_DISK=fsize`` asks for that way even as root.
 """
 

@@ -83,7 +83,8 @@ def test_carriage_return_line_ends_are_normalised_not_refused():
 def test_service_past_a_disabled_guard_reaches_no_one(loaded, recorder, monkeypatch, isolation_method):
     """Input: SERVICE queries naming the recorder, sent to a worker whose guard is switched off (embedded store:
     the worker isolates itself by ``isolation_method``; remote: the worker needs the network to reach the test's
-    Oxigraph server, which runs in a network namespace of its own). Expected: no request reaches the recorder; each query fails or
+    Oxigraph server, which runs in a network namespace of its own).
+    Expected: no request reaches the recorder; each query fails or
     answers nothing, and the worker keeps answering."""
     monkeypatch.setenv("EUAIGRAPH_WORKER_ISOLATION", isolation_method)
     with QueryWorkers(ref_of(loaded.store), size=1, command=UNGUARDED) as workers:

@@ -208,7 +208,8 @@ def test_hostile_values_fetch_nothing_and_show_no_markup_in_chromium(page, runni
         for element in page.locator("[data-testid=stMarkdownContainer]").locator(
                 "img, a, code, em, strong, del, blockquote, table, li, span.katex").all():
             text = element.inner_text()
-            if MARKER.search(text) or MARKER.search(element.get_attribute("src") or element.get_attribute("href") or ""):
+            address = element.get_attribute("src") or element.get_attribute("href") or ""
+            if MARKER.search(text) or MARKER.search(address):
                 shown_in_markup.append(f"{target}: <{element.evaluate('e => e.tagName')}> {text!r}")
         if params.get("q") == "hostile/markdown":
             heading = page.locator("h3").filter(has_text="HX1").first.inner_text().replace("\u2060", "")
