@@ -25,6 +25,15 @@ FEED = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 """
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Messages unwrapped, whatever terminal (or none) the tests run in."""
+    from euaigraph.graph.cli import commands
+
+    for console in (commands.console, commands.err):
+        monkeypatch.setattr(console, "_width", 400)
+
+
 def cli(*args: str):
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "400", "NO_COLOR": "1"})
 

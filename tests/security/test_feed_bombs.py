@@ -33,6 +33,15 @@ from .support import dataset_hash
 pytestmark = pytest.mark.shared_data
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Messages unwrapped, whatever terminal (or none) the tests run in."""
+    from euaigraph.graph.cli import commands
+
+    for console in (commands.console, commands.err):
+        monkeypatch.setattr(console, "_width", 400)
+
+
 def alias_bomb() -> str:
     """Twelve levels of twenty references to the level before: 2.6 kB, 20^11 nodes if expanded."""
     lines = ["laughs0: &laughs0 [" + ", ".join(["lol"] * 20) + "]"]

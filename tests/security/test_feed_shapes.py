@@ -5,6 +5,7 @@ and the previous graph stays as it was."""
 from __future__ import annotations
 
 import yaml
+import pytest
 from typer.testing import CliRunner
 
 from euaigraph.graph.cli import app
@@ -14,6 +15,15 @@ from euaigraph.ingest import registry, safe_yaml
 from euaigraph.ingest.base import Feed
 
 from .support import dataset_hash
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Messages unwrapped, whatever terminal (or none) the tests run in."""
+    from euaigraph.graph.cli import commands
+
+    for console in (commands.console, commands.err):
+        monkeypatch.setattr(console, "_width", 400)
 
 
 def test_curated_record_without_sources_fails_its_source_cleanly(tmp_path):

@@ -28,6 +28,15 @@ from .support import dataset_hash, probe_spec, write_probe_feed
 SECRET = "the-secret-that-must-not-be-copied\n"
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Messages unwrapped, whatever terminal (or none) the tests run in."""
+    from euaigraph.graph.cli import commands
+
+    for console in (commands.console, commands.err):
+        monkeypatch.setattr(console, "_width", 400)
+
+
 def cli(*args: str):
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "250", "NO_COLOR": "1"})
 

@@ -28,6 +28,15 @@ ATTACKS = [*REACHING, *SMUGGLED]
 IDS = [name for name, _ in ATTACKS]
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Messages unwrapped, whatever terminal (or none) the tests run in."""
+    from euaigraph.graph.cli import commands
+
+    for console in (commands.console, commands.err):
+        monkeypatch.setattr(console, "_width", 400)
+
+
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("outbound")
