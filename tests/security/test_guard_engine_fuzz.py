@@ -26,7 +26,7 @@ URL = "<{url}>"
 HEADS = ["SELECT * WHERE {", "ASK {", "CONSTRUCT { ?s ?p ?o } WHERE {", "SELECT * FROM <https://w3id.org/euaigraph/"
          "graph/meta> WHERE {", "PREFIX r: <{url}/> SELECT * WHERE {", "BASE <{url}/> SELECT * WHERE {",
          "DESCRIBE ?s WHERE {", "SELECT (EXISTS {"]
-TAILS = ["}", "} LIMIT 1", "} AS ?e) WHERE { }", "}\n", "} # end"]
+TAILS = ["}", "} LIMIT 1", "} AS ?e) WHERE { }", "}\n", "} # end", "\n}", "\n} LIMIT 1"]
 SEPARATORS = ["\n", "\r", "\r\n", "\t", " ", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x00", "\x1c", "\ufeff",
               "\u00a0", "\\u000a", "\\u000d", "\\U0000000A", "\\u0023", "\\u0022", "\\u0027", "\\u003e", "\\u007d"]
 #: Balanced pieces keep many texts valid, so that they get past the guard and run on the engine.
@@ -64,11 +64,11 @@ def _run_on_engine(text: str) -> None:
 
 @FUZZ
 @given(texts)
-@example(f"SELECT * WHERE {{ # x\rSERVICE {URL} {{ ?a ?b ?c }} }}")
-@example(f"SELECT * WHERE {{ ?s ?p ?o # x\rSERVICE SILENT {URL} {{ ?a ?b ?c }} }}")
-@example(f"SELECT * WHERE {{ # x\u2028SERVICE {URL} {{ ?a ?b ?c }} }}")
-@example(f'SELECT * WHERE {{ BIND("\\u0022 # " AS ?x) SERVICE {URL} {{ ?a ?b ?c }} }}')
-@example(f"SELECT * WHERE {{ ?s ?p ?o # \\u000aSERVICE {URL} {{ ?a ?b ?c }} }}")
+@example(f"SELECT * WHERE {{ # x\rSERVICE {URL} {{ ?a ?b ?c }}\n}}")
+@example(f"SELECT * WHERE {{ ?s ?p ?o # x\rSERVICE SILENT {URL} {{ ?a ?b ?c }}\n}}")
+@example(f"SELECT * WHERE {{ # x\u2028SERVICE {URL} {{ ?a ?b ?c }}\n}}")
+@example(f'SELECT * WHERE {{ BIND("\\u0022 # " AS ?x) SERVICE {URL} {{ ?a ?b ?c }}\n}}')
+@example(f"SELECT * WHERE {{ ?s ?p ?o # \\u000aSERVICE {URL} {{ ?a ?b ?c }}\n}}")
 def test_what_the_guard_accepts_the_engine_runs_without_any_request(module_recorder, text):
     """Input: SPARQL pieces around a SERVICE/FROM/LOAD naming the recorder, joined by line terminators, control
     characters and escapes. Expected: the guard refuses it, or Oxigraph runs the guarded text on an empty store

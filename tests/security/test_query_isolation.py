@@ -30,15 +30,15 @@ UNGUARDED = (sys.executable, str(Path(__file__).with_name("unguarded_worker.py")
 
 #: (id, query with {url}): SERVICE hidden from a parser that reads the text differently from Oxigraph.
 SMUGGLED = [
-    ("comment-ended-by-cr", "SELECT * WHERE { ?a ?b ?c # x\rSERVICE <{url}> { ?s ?p ?o } }"),
-    ("comment-ended-by-cr-inside-group", "SELECT * WHERE { # x\rSERVICE <{url}> { ?s ?p ?o } }"),
+    ("comment-ended-by-cr", "SELECT * WHERE { ?a ?b ?c # x\rSERVICE <{url}> { ?s ?p ?o }\n}"),
+    ("comment-ended-by-cr-inside-group", "SELECT * WHERE { # x\rSERVICE <{url}> { ?s ?p ?o }\n}"),
     ("comment-ended-by-cr-silent", "SELECT * WHERE {\n  # note\rSERVICE SILENT <{url}> { ?s ?p ?o }\n}"),
-    ("comment-ended-by-vertical-tab", "SELECT * WHERE { # x\x0bSERVICE <{url}> { ?s ?p ?o } }"),
-    ("comment-ended-by-form-feed", "SELECT * WHERE { # x\x0cSERVICE <{url}> { ?s ?p ?o } }"),
-    ("comment-ended-by-next-line", "SELECT * WHERE { # x\x85SERVICE <{url}> { ?s ?p ?o } }"),
-    ("comment-ended-by-line-separator", "SELECT * WHERE { # x\u2028SERVICE <{url}> { ?s ?p ?o } }"),
-    ("comment-ended-by-paragraph-separator", "SELECT * WHERE { # x\u2029SERVICE <{url}> { ?s ?p ?o } }"),
-    ("escaped-newline-in-comment", "SELECT * WHERE { ?a ?b ?c # x\\u000a}"),
+    ("comment-ended-by-vertical-tab", "SELECT * WHERE { # x\x0bSERVICE <{url}> { ?s ?p ?o }\n}"),
+    ("comment-ended-by-form-feed", "SELECT * WHERE { # x\x0cSERVICE <{url}> { ?s ?p ?o }\n}"),
+    ("comment-ended-by-next-line", "SELECT * WHERE { # x\x85SERVICE <{url}> { ?s ?p ?o }\n}"),
+    ("comment-ended-by-line-separator", "SELECT * WHERE { # x\u2028SERVICE <{url}> { ?s ?p ?o }\n}"),
+    ("comment-ended-by-paragraph-separator", "SELECT * WHERE { # x\u2029SERVICE <{url}> { ?s ?p ?o }\n}"),
+    ("escaped-newline-in-comment", "SELECT * WHERE { ?a ?b ?c # x\\u000a}\n"),
     ("escaped-keyword", "SELECT * WHERE { \\u0053ERVICE <{url}> { ?s ?p ?o } }"),
     ("escaped-quote-hides-service", 'SELECT * WHERE { BIND("\\u0022 # " AS ?x) SERVICE <{url}> { ?s ?p ?o } }'),
     ("nul-before-service", "SELECT * WHERE { ?a ?b ?c }\x00 SERVICE <{url}> { ?s ?p ?o }"),
@@ -49,7 +49,7 @@ SERVICE = [
     "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
     "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
     "SELECT * WHERE { VALUES ?e { <{url}> } SERVICE ?e { ?s ?p ?o } }",
-    "SELECT * WHERE { # x\rSERVICE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { # x\rSERVICE <{url}> { ?s ?p ?o }\n}",
     "ASK { FILTER EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
     "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
 ]
