@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from euaigraph.explorer import precomputed, state
-from euaigraph.explorer.components import ERRORS
+from euaigraph.explorer import precomputed, serve, state
+from euaigraph.explorer.components import ERRORS, plain
 from euaigraph.explorer.pages import PAGES
 
 # No ":material/…:" page icons: the current page's icon becomes the favicon, which the browser would then fetch
@@ -31,17 +31,27 @@ def require_sign_in() -> None:
         st.stop()
 
 
+def require_allowed_host() -> None:
+    """Show nothing to a page whose ``Host`` is not one of the explorer's (``explorer/serve.py`` refuses such
+    requests before they reach the app; this holds for ``streamlit run`` too)."""
+    host = st.context.headers.get("Host")
+    if host is not None and not serve.host_allowed(host):
+        st.error("This explorer answers only at its own address.")
+        st.stop()
+
+
+require_allowed_host()
 require_sign_in()
 page = st.navigation(NAVIGATION)
 
 try:
     ctx = state.context()
 except ERRORS as exc:
-    st.error(f"The explorer cannot open its store: {exc}")
+    st.error(f"The explorer cannot open its store: {plain(exc)}")
     st.caption("Check EUAIGRAPH_HOME / EUAIGRAPH_ENDPOINT, or build the graph with `euaigraph build`.")
     st.stop()
 
 precomputed.start(ctx)
 with st.sidebar:
-    st.caption(f"{ctx.label}  \ndata version `{ctx.version}`")
+    st.caption(f"{plain(ctx.label)}  \ndata version {plain(ctx.version)}")
 page.run()

@@ -1,8 +1,10 @@
 """Pieces every page uses: the empty state, errors that say where, result tables with their limits, views and
-downloads, choosing an entity with the choice kept in the URL, and links to entity pages."""
+downloads, choosing an entity with the choice kept in the URL, links to entity pages, and :func:`plain`, the one
+way a string from data or from a user goes into anything Streamlit reads as Markdown (decision 0007)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import networkx as nx
@@ -22,12 +24,45 @@ from .state import BUILD_HINT, Context
 
 ENTITY_PAGE = "pages/entity.py"
 ERRORS = (QueryRefused, QueryCancelled, SavedQueryError, StoreError, ConfigError)
+#: What starts or ends a construct of Streamlit's Markdown anywhere in a line: code, emphasis, links and images,
+#: HTML, headings, tables, strike-through, maths, entities, and ``:`` before a word (emoji shortcodes, icons,
+#: coloured text); at the start, list items, quotes and ordered lists. Other characters are left as they are.
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>#|~$&]|:(?=[\w+\-/])|^[-+=]|^\d+(?=[.)])")
+#: Where remark-gfm would turn plain text into a link after parsing (escapes do not stop it): before ``//`` after a
+#: colon, before the dot of ``www.``, before ``@``. A word joiner (U+2060, invisible) goes there.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[Ww]{3})(?=\.)|(?=@)")
+
+
+def plain(value: object, *, limit: int = 2_000) -> str:
+    r"""``value`` as Markdown that shows exactly its text, on one line: for labels, names, versions, messages and
+    errors that come from data or from a user, wherever Streamlit reads Markdown (``st.markdown``, headers,
+    captions, alerts, widget and page-link labels, help texts). Select-box options and table cells are plain text
+    already and take the value itself. Long values are cut at ``limit`` characters.
+
+    >>> print(plain("![x](javascript:y)  `v1`\n# [b] - EuroLLM-9B, v2: **ok**"))
+    !\[x\](javascript\:y) \`v1\` \# \[b\] - EuroLLM-9B, v2: \*\*ok\*\*
+    >>> print(plain("1. first")), print(plain("- item"))
+    1\. first
+    \- item
+    (None, None)
+    >>> plain("see http://127.0.0.1:9/p.png or www.example.org").count("\u2060")
+    2
+    """
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _MARKDOWN.sub(_escaped, _AUTOLINK.sub("\u2060", text))
+
+
+def _escaped(match: re.Match) -> str:
+    found = match.group()
+    return found + "\\" if found[0].isdigit() else "\\" + found  # "1." -> "1\." (the dot is what counts)
 
 
 def require_graph(ctx: Context) -> None:
     """Stop the page with instructions when the store holds nothing yet."""
     if ctx.empty:
-        st.info(f"**The graph is empty** ({ctx.label}). Build it from the shipped data, then reload this page:")
+        st.info(f"**The graph is empty** ({plain(ctx.label)}). Build it from the shipped data, then reload this page:")
         st.code(BUILD_HINT, language="bash")
         st.caption("`euaigraph build --feeds ../shared/data` also loads the recorded feeds; "
                    "`make explore` builds and opens the explorer in one step.")
@@ -38,15 +73,15 @@ def show_error(exc: Exception, *, text: str | None = None) -> None:
     """An error in words; for syntax errors the line and column, and the line itself with a caret under the place.
     Cancelled queries say that nothing is shown."""
     if isinstance(exc, QueryRefused):
-        st.error(f"Refused: {exc}")
+        st.error(f"Refused: {plain(exc)}")
         lines = (text or "").splitlines()
         if exc.line and exc.line <= len(lines):
             caret = " " * (len(str(exc.line)) + 3 + max((exc.column or 1) - 1, 0)) + "^"
             st.code(f"{exc.line} | {lines[exc.line - 1]}\n{caret}", language=None)
     elif isinstance(exc, QueryCancelled):
-        st.error(f"Cancelled: {exc}. No partial result is shown.")
+        st.error(f"Cancelled: {plain(exc)}. No partial result is shown.")
     else:
-        st.error(f"{type(exc).__name__}: {exc}")
+        st.error(f"{type(exc).__name__}: {plain(exc)}")
 
 
 def limits(timeout_s: float, row_cap: int) -> None:
@@ -116,7 +151,7 @@ def _map(result: QueryResult, number: str | None) -> None:
     st.altair_chart(charts.tile_map(values, title=number or "rows"), width="stretch")
     outside = sorted(set(values) - set(charts.TILES))
     if outside:
-        st.caption("Outside the map: " + ", ".join(f"{c} ({values[c]:g})" for c in outside))
+        st.caption("Outside the map: " + ", ".join(f"{plain(c)} ({values[c]:g})" for c in outside))
 
 
 def _graph(result: QueryResult, key: str) -> None:
@@ -154,7 +189,7 @@ def show_result(result: QueryResult, *, key: str, stem: str, view: str = "table"
     if result.truncated:
         st.warning(f"Truncated: only the first {result.row_cap:,} rows are shown; the query has more. "
                    "Narrow it down or download what is shown.")
-    kept = f" (kept answer for data version {result.data_version})" if result.cached else ""
+    kept = f" (kept answer for data version {plain(result.data_version)})" if result.cached else ""
     st.caption(f"{len(result):,} rows in {result.elapsed_ms:,.0f} ms{kept}")
     table = frame_of(result)
     if view != "table" and len(result):
@@ -178,7 +213,8 @@ def choose_iri(label: str, options: Mapping[str, str], *, param: str, placeholde
 
 
 def entity_link(iri: str, label: str) -> None:
-    st.page_link(ENTITY_PAGE, label=label, query_params={"iri": iri}, icon=":material/arrow_forward:")
+    """A link to an entity's page; ``label`` is data (shown as text)."""
+    st.page_link(ENTITY_PAGE, label=plain(label), query_params={"iri": iri}, icon=":material/arrow_forward:")
 
 
 def choose_iris(label: str, options: Mapping[str, str], *, param: str, placeholder: str = "Choose…") -> list[str]:

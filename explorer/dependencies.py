@@ -62,7 +62,7 @@ def draw(g: nx.DiGraph, nodes: set[str], where: dict[str, str], bloc: str, *, ke
 def upstream_section(g: nx.DiGraph, model: str, where: dict[str, str], bloc: str) -> None:
     up = analysis.upstream(g, model, standing=where)
     share = "–" if up.foreign_share is None else f"{up.foreign_share:.0%}"
-    st.metric(f"Upstream outside {bloc.upper()}", share, help="Of the upstream nodes inside or outside the bloc, the "
+    st.metric(f"Upstream outside {components.plain(bloc.upper())}", share, help="Of the upstream nodes inside or outside the bloc, the "
               "share outside. Licences have no seat; nodes of unknown jurisdiction are counted apart.")
     st.caption(f"{up.foreign} of {up.known} upstream nodes inside or outside the bloc are outside; {up.unknown} are of "
                f"unknown jurisdiction; {len(up.nodes)} upstream nodes in all.")
@@ -114,12 +114,13 @@ def what_if_section(g: nx.DiGraph, where: dict[str, str], bloc: str) -> None:
 def profile_section(ctx: Context, g: nx.DiGraph, model: str, bloc: str, on: date) -> None:
     profile = ctx.compute(("profile", model, bloc, on),
                           lambda: analysis.sovereignty_profile(ctx.store, model, bloc=bloc, on=on, graph=g))
-    st.caption(f"Relative to {bloc.upper()} membership on {profile.on}. Six components, deliberately no single "
-               "score: each answers a different question.")
+    st.caption(f"Relative to {components.plain(bloc.upper())} membership on {profile.on}. Six components, "
+               "deliberately no single score: each answers a different question.")
     for component in profile.components:
         with st.container(border=True):
-            st.markdown(f"{STATUS.get(component.status, '⚪')} **{component.name}**: {component.value} "
-                        f"(*{component.status}*)")
-            st.caption(component.explanation)
+            text = components.plain
+            st.markdown(f"{STATUS.get(component.status, '⚪')} **{text(component.name)}**: {text(component.value)} "
+                        f"(*{text(component.status)}*)")
+            st.caption(text(component.explanation))
             if component.sources:
-                st.caption("Sources: " + "; ".join(component.sources))
+                st.caption("Sources: " + text("; ".join(component.sources)))

@@ -62,30 +62,32 @@ def _catalogue_table(matching: Mapping[str, SavedQuery]) -> None:
 
 def _widget(param: Param, key: str):
     """One parameter as a widget bound to the URL (``?p_<name>=``)."""
-    label = param.label or param.name
+    label = components.plain(param.label or param.name)
+    help_text = components.plain(param.description) if param.description else None
     default = param.default
     if param.choices:
         options = list(param.choices)
         index = options.index(default) if default in options else 0
-        return st.selectbox(label, options, index=index, key=key, bind="query-params", help=param.description)
+        return st.selectbox(label, options, index=index, key=key, bind="query-params", help=help_text)
     if param.type == "boolean":
         return st.checkbox(label, value=str(default).lower() == "true", key=key, bind="query-params",
-                           help=param.description)
+                           help=help_text)
     if param.type == "integer":
         return st.number_input(label, value=int(default or 0), step=1, key=key, bind="query-params",
-                               help=param.description)
+                               help=help_text)
     if param.type == "date":
         value = date.fromisoformat(str(default)[:10]) if default and default != "today" else date.today()
-        return st.date_input(label, value=value, key=key, bind="query-params", help=param.description).isoformat()
+        return st.date_input(label, value=value, key=key, bind="query-params", help=help_text).isoformat()
     return st.text_input(label, value="" if default is None else str(default), key=key, bind="query-params",
-                         help=param.description or f"a {param.type}")
+                         help=help_text or f"a {param.type}")
 
 
 def saved_question(ctx: Context, saved: SavedQuery) -> None:
-    st.subheader(saved.summary)
+    st.subheader(components.plain(saved.summary))
     if saved.description:
-        st.markdown(saved.description)
-    st.caption(f"`{saved.name}` · view: {saved.view} · tags: {', '.join(saved.tags) or 'none'}")
+        st.markdown(components.plain(saved.description))
+    st.caption(f"{components.plain(saved.name)} · view: {components.plain(saved.view)} · tags: "
+               f"{components.plain(', '.join(saved.tags) or 'none')}")
     values = {}
     if saved.params:
         columns = st.columns(min(len(saved.params), 3))

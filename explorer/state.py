@@ -1,6 +1,11 @@
-"""The explorer's link to the graph: one store handle and one pool of query workers per store
-(``st.cache_resource``), the data version, and results cached on (store, query, parameters, data version):
-the graph only changes at ingest, so an answer stays valid until the data version moves.
+"""The explorer's link to the graph: one pool of query workers per store (``st.cache_resource``), a store handle
+per published snapshot, and results cached on (store, snapshot, query, parameters): the graph only changes at
+ingest, so an answer stays valid until the data version moves.
+
+Each script run reads one snapshot: :func:`context` pins the newest published snapshot once, and every query and
+computation of that page reads it, even if an ingest publishes a new one meanwhile (decision 0012). Answers are
+bounded in bytes: one answer at most :data:`ANSWER_BYTES` (the worker refuses to send more and the app never reads
+more), all cached answers together at most :data:`CACHE_BYTES`.
 
 The store is ``$EUAIGRAPH_ENDPOINT`` (an endpoint id from the config file, never a URL) or the embedded store at
 ``$EUAIGRAPH_HOME`` (default ``./data/store``). Whole-graph work (the entity network, its layout, the overview)
@@ -19,7 +24,7 @@ from typing import Any
 import streamlit as st
 from rdflib.term import Node
 
-from euaigraph.graph import Answers
+from euaigraph.graph import Answers, answer_bytes
 from euaigraph.graph import endpoint
 from euaigraph.graph import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_query
 from euaigraph.graph import QueryResult, Store
@@ -30,6 +35,9 @@ from euaigraph.graph import settings
 #: Limits every analyst query runs under (shown next to each result).
 TIMEOUT_S = settings.current().explorer_timeout_s or DEFAULT_TIMEOUT_S
 ROW_CAP = settings.current().explorer_row_cap or DEFAULT_ROW_CAP
+#: The most one answer may take in memory, and all cached answers together (see graph/settings.py).
+ANSWER_BYTES = settings.current().explorer_answer_bytes
+CACHE_BYTES = settings.current().explorer_cache_bytes
 BUILD_HINT = "euaigraph build"
 
 
@@ -41,7 +49,8 @@ def store_ref() -> StoreRef:
     return StoreRef(home=str(current.home.resolve()))
 
 
-@st.cache_resource(show_spinner=False)
+# Two entries: the snapshot pages read now and the one before it, for pages still rendering on it.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _open(ref: StoreRef) -> Store:
     return ref.open()
 
@@ -52,41 +61,65 @@ def _workers(ref: StoreRef) -> QueryWorkers:
 
 
 class Memo:
-    """A small thread-safe cache that computes each key once, even when several sessions ask at the same time."""
+    """A small thread-safe cache that computes each key once, even when several sessions ask at the same time.
+    It holds at most ``size`` values and, with ``weigh``, at most ``budget`` of their weights (bytes); a value
+    heavier than the budget is returned but not kept. A computation that raises keeps nothing.
 
-    def __init__(self, size: int = 48):
-        self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+    >>> memo = Memo(size=10, budget=100, weigh=len)
+    >>> len(memo.get("a", lambda: "x" * 60)), len(memo.get("b", lambda: "y" * 60)), memo.keys()
+    (60, 60, ['b'])
+    >>> len(memo.get("c", lambda: "z" * 500)), memo.keys()
+    (500, ['b'])
+    """
+
+    def __init__(self, size: int = 48, *, budget: int | None = None, weigh: Callable[[Any], int] | None = None):
+        self.size, self.budget, self.weigh = size, budget, weigh
+        self._values: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._held = 0
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
+
+    def keys(self) -> list[Hashable]:
+        with self._guard:
+            return list(self._values)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._guard:
             if key in self._values:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return self._values[key][0]
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             with self._guard:
                 if key in self._values:
-                    return self._values[key]
-            value = compute()
+                    return self._values[key][0]
+            try:
+                value = compute()
+            finally:
+                with self._guard:
+                    self._locks.pop(key, None)
+            weight = self.weigh(value) if self.weigh else 0
+            if self.budget is not None and weight > self.budget:
+                return value
             with self._guard:
-                self._values[key] = value
-                self._locks.pop(key, None)
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
+                self._values[key] = (value, weight)
+                self._held += weight
+                while len(self._values) > self.size or (self.budget is not None and self._held > self.budget):
+                    self._held -= self._values.popitem(last=False)[1][1]
             return value
 
 
 _MEMO = Memo(size=256)
+#: Answers of analyst queries, shared by every session: bounded in number and in bytes.
+_RESULTS = Memo(size=512, budget=CACHE_BYTES, weigh=answer_bytes)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a page needs: the store, its data version, cached computations and guarded queries."""
+    """What a page needs: the store at the snapshot this run pinned, its data version, cached computations and
+    guarded queries on the same snapshot."""
 
-    ref: StoreRef
+    ref: StoreRef  # pinned: ref.snapshot is what every query of this run reads
     store: Store
     version: str
 
@@ -100,24 +133,29 @@ class Context:
 
     def compute(self, name: Hashable, fn: Callable[[], Any]) -> Any:
         """``fn()``, computed once per (store, data version, name) and shared by every session."""
-        return _MEMO.get((self.ref, self.version, name), fn)
+        return _MEMO.get((self.ref.unpinned(), self.version, name), fn)
 
     @property
     def workers(self) -> QueryWorkers:
-        return _workers(self.ref)
+        return _workers(self.ref.unpinned())
 
     def run(self, text: str, params: Mapping[str, Node] | None = None, *, timeout_s: float | None = None,
             row_cap: int | None = None) -> QueryResult:
-        """Guard, bind and run an analyst query in a worker (cached on store, text, parameters, data version),
-        under :data:`TIMEOUT_S` and :data:`ROW_CAP` unless given.
+        """Guard, bind and run an analyst query in a worker on this run's snapshot (cached on store, snapshot,
+        text, parameters), under :data:`TIMEOUT_S`, :data:`ROW_CAP` and :data:`ANSWER_BYTES` unless given.
 
         Raises QueryRefused, QueryCancelled or StoreError; failures are never cached.
         """
         timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
         row_cap = ROW_CAP if row_cap is None else row_cap
         params = dict(params or {})
-        key = tuple(sorted((name, nt_term(term)) for name, term in params.items()))
-        return _run_cached(self.label, self.version, text, key, timeout_s, row_cap, self.ref, params)
+        key = (self.ref, self.version, text, tuple(sorted((name, nt_term(term)) for name, term in params.items())),
+               timeout_s, row_cap)
+        # Below this cache, the store's kept answers (graph/query/answers.py): shared with the CLI and other
+        # explorer processes, and filled for the saved questions' defaults by `euaigraph warm` after each ingest.
+        return _RESULTS.get(key, lambda: run_query(
+            self.workers, text, params=params or None, timeout_s=timeout_s, row_cap=row_cap,
+            max_bytes=ANSWER_BYTES, snapshot=self.ref.snapshot, answers=_answers(self.ref.unpinned())))
 
 
 @st.cache_resource(show_spinner=False)
@@ -125,20 +163,10 @@ def _answers(ref: StoreRef) -> Answers | None:
     return ref.answers()
 
 
-# cache_resource, not cache_data: the result is shared, not unpickled afresh for every view (0.45 s for a
-# 10,000-row answer); pages only read it.
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _run_cached(label: str, version: str, text: str, key: tuple, timeout_s: float, row_cap: int,
-                _ref: StoreRef, _params: dict) -> QueryResult:
-    # Below this session cache, the store's kept answers (graph/answers.py): shared with the CLI and other
-    # explorer processes, and filled for the saved questions' defaults by `euaigraph warm` after each ingest.
-    return run_query(_workers(_ref), text, params=_params or None, timeout_s=timeout_s, row_cap=row_cap,
-                     answers=_answers(_ref))
-
-
 def context() -> Context:
-    """The context of this script run (cheap: the store and workers are cached, the version is one small query)."""
-    ref = store_ref()
+    """The context of this script run, pinned at the newest published snapshot (cheap: the store and workers are
+    cached, the version is one small query on that snapshot)."""
+    ref = store_ref().pinned()
     store = _open(ref)
     return Context(ref=ref, store=store, version=store.data_version())
 

@@ -32,6 +32,7 @@ _FRONT: dict[str, str] = {
     "run_query": "query.run", "with_prefixes": "query.run",
     "Param": "query.saved", "SavedQuery": "query.saved", "SavedQueryError": "query.saved", "catalogue": "query.saved",
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
+    "answer_bytes": "query.answers",
     # export
     "REFERENCE_KINDS": "export", "regions": "export", "ELSEWHERE": "export", "UNKNOWN_REGION": "export",
     # reference data and rules

@@ -34,6 +34,13 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "EUAIGRAPH_ANSWERS_MB": ("size limit of the answers kept per data version", "512"),
     "EUAIGRAPH_EXPLORER_TIMEOUT_S": ("time limit of an explorer query, seconds", "30"),
     "EUAIGRAPH_EXPLORER_ROW_CAP": ("row cap of an explorer query", "10000"),
+    "EUAIGRAPH_EXPLORER_ANSWER_MB": ("the most one answer may take in the explorer's memory", "32"),
+    "EUAIGRAPH_EXPLORER_CACHE_MB": ("the most all answers cached by the explorer may take together", "256"),
+    "EUAIGRAPH_GUARD_TIMEOUT_S": ("time limit of the query guard's parse, seconds", "5"),
+    "EUAIGRAPH_ALLOWED_HOSTS": ("Host names the explorer answers to, comma-separated (*.example.org for a domain's "
+                                "sub-domains)", "127.0.0.1,localhost,::1"),
+    "EUAIGRAPH_ANSWER_MB": ("the most one answer a query worker sends", "64"),
+    "EUAIGRAPH_WORKER_ISOLATION": ("how query workers are cut off the network: auto, netns or seccomp", "auto"),
 }
 
 
@@ -58,6 +65,12 @@ class Settings:
     answers_bytes: int
     explorer_timeout_s: float | None
     explorer_row_cap: int | None
+    explorer_answer_bytes: int
+    explorer_cache_bytes: int
+    guard_timeout_s: float
+    allowed_hosts: tuple[str, ...]
+    worker_answer_bytes: int
+    worker_isolation: str
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +87,13 @@ class Settings:
             answers_bytes=int(_number(env, "EUAIGRAPH_ANSWERS_MB", 512) * 1024 * 1024),
             explorer_timeout_s=timeout or None,
             explorer_row_cap=int(cap) or None,
+            explorer_answer_bytes=int(_number(env, "EUAIGRAPH_EXPLORER_ANSWER_MB", 32) * 2**20),
+            explorer_cache_bytes=int(_number(env, "EUAIGRAPH_EXPLORER_CACHE_MB", 256) * 2**20),
+            guard_timeout_s=_number(env, "EUAIGRAPH_GUARD_TIMEOUT_S", 5),
+            allowed_hosts=tuple(h.strip().lower() for h in (env.get("EUAIGRAPH_ALLOWED_HOSTS") or
+                                                            "127.0.0.1,localhost,::1").split(",") if h.strip()),
+            worker_answer_bytes=int(_number(env, "EUAIGRAPH_ANSWER_MB", 64) * 2**20),
+            worker_isolation=env.get("EUAIGRAPH_WORKER_ISOLATION") or "auto",
         )
 
 

@@ -268,16 +268,40 @@ def _bulk_project(where: str, grant: str | None, row: dict[str, Any], related: d
     return project
 
 
+#: How deep archives may nest inside a dump archive (real dumps nest none).
+MAX_NESTING = 3
+
+
+@dataclass
+class _Budget:
+    """What all the archives of one dump may still write, nested archives included: one budget, not one each."""
+
+    total_bytes: int
+    total_members: int
+    bytes_left: int = 0
+    members_left: int = 0
+
+    def __post_init__(self) -> None:
+        self.bytes_left, self.members_left = self.total_bytes, self.total_members
+
+
 def unzip(path: Path, name: str, target: Path, *, max_members: int = 200_000,
-          max_bytes: int = 4 * DEFAULT_MAX_BYTES) -> None:
-    """Extract a dump archive (``cordis-HORIZONprojects-xml.zip``) into ``target``, refusing paths that escape it
-    and archives that expand past ``max_bytes`` (counted while extracting: declared sizes can lie)."""
+          max_bytes: int = 4 * DEFAULT_MAX_BYTES, _budget: _Budget | None = None, _depth: int = 0) -> None:
+    """Extract a dump archive (``cordis-HORIZONprojects-xml.zip``) into ``target``, refusing paths that escape it.
+
+    Archives inside it are extracted too, each into a folder named after it with a ``!`` (``inner.zip!/``, so
+    records are located as ``outer.zip!/inner.zip!/file.xml``), and removed: all of them share one budget of
+    ``max_bytes`` written and ``max_members`` members, counted while extracting (declared sizes can lie), and they
+    may nest :data:`MAX_NESTING` deep. Raises UnsafeInput past a limit, MalformedInput for an unreadable archive.
+    """
+    budget = _budget or _Budget(max_bytes, max_members)
+    nested: list[tuple[Path, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
-            if len(members) > max_members:
-                raise UnsafeInput(SOURCE_ID, name, f"archive has {len(members)} members, over {max_members}")
-            written = 0
+            budget.members_left -= len(members)
+            if budget.members_left < 0:
+                raise UnsafeInput(SOURCE_ID, name, f"archives hold more than {budget.total_members} members in all")
             for member in members:
                 relative = PurePosixPath(member.filename)
                 if relative.is_absolute() or ".." in relative.parts:
@@ -286,9 +310,17 @@ def unzip(path: Path, name: str, target: Path, *, max_members: int = 200_000,
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(member) as source, destination.open("wb") as out:
                     while block := source.read(1 << 20):
-                        written += len(block)
-                        if written > max_bytes:
-                            raise UnsafeInput(SOURCE_ID, name, f"archive expands past {max_bytes} bytes")
+                        budget.bytes_left -= len(block)
+                        if budget.bytes_left < 0:
+                            raise UnsafeInput(SOURCE_ID, name, f"archives expand past {budget.total_bytes} bytes "
+                                                               "in all (nested archives included)")
                         out.write(block)
+                if relative.suffix.lower() == ".zip":
+                    nested.append((destination, f"{name}!/{member.filename}"))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise MalformedInput(SOURCE_ID, name, f"not a readable zip archive: {exc}") from None
+    for inner, inner_name in nested:
+        if _depth >= MAX_NESTING:
+            raise UnsafeInput(SOURCE_ID, inner_name, f"archives nested more than {MAX_NESTING} deep are refused")
+        unzip(inner, inner_name, inner.with_name(inner.name + "!"), _budget=budget, _depth=_depth + 1)
+        inner.unlink()

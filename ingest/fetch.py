@@ -25,6 +25,7 @@ from pathlib import Path
 import requests
 from tqdm import tqdm
 
+from . import safe_json
 from .base import Feed, FeedError
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -56,10 +57,14 @@ def _slot(cache_dir: Path, url: str) -> Path:
 
 
 def cached(cache_dir: Path, url: str) -> CacheEntry | None:
+    """The cached copy of ``url``, or None (also when its record is unreadable: the feed is fetched again)."""
     meta = _slot(cache_dir, url) / "meta.json"
-    if not meta.exists():
+    try:
+        entry = CacheEntry(**safe_json.loads(meta.read_bytes()))
+    except FileNotFoundError:
         return None
-    entry = CacheEntry(**json.loads(meta.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
     return entry if Path(entry.path).exists() else None
 
 

@@ -60,18 +60,26 @@ def oxigraph_binary() -> str | None:
 
 
 class OxigraphServer:
-    """A real ``oxigraph serve`` on 127.0.0.1 with its own data folder."""
+    """A real ``oxigraph serve`` on 127.0.0.1 with its own data folder. ``isolated`` (the default) runs it in a
+    network namespace of its own, reached through a relay (``euaigraph.graph.query.isolated_server``), so that
+    nothing it is asked can make it call another host; ``isolated=False`` is for the tests showing that a server
+    would call out."""
 
-    def __init__(self, location: Path, *, read_only: bool = False, timeout_s: int | None = None):
+    def __init__(self, location: Path, *, read_only: bool = False, timeout_s: int | None = None,
+                 isolated: bool = True):
         binary = oxigraph_binary()
         if binary is None:
             _missing("the Oxigraph server is not installed (pip install oxigraph)")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.isolated = isolated
         command = [binary, "serve-read-only" if read_only else "serve", "--location", str(location),
                    "--bind", f"127.0.0.1:{self.port}"]
         if timeout_s:
             command += ["--timeout-s", str(timeout_s)]
+        if isolated:
+            command = [sys.executable, "-m", "euaigraph.graph.query.isolated_server",
+                       "--relay", f"127.0.0.1:{self.port}:{self.port}", "--", *command]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -22,7 +22,7 @@ if not iri:
 try:
     entity = precomputed.entity(ctx, iri)
 except UnsafeIriError as exc:
-    st.error(f"Not an IRI this graph can hold: {exc}")
+    st.error(f"Not an IRI this graph can hold: {components.plain(exc)}")
     st.stop()
 if entity is None:
     st.warning("The graph says nothing about this IRI.")
@@ -30,9 +30,10 @@ if entity is None:
     st.stop()
 
 attrs = net.nodes[iri] if iri in net else {}
-st.header(entity.label)
-st.caption(" · ".join(x for x in (attrs.get("kind"), attrs.get("country") and f"seat {attrs['country']}",
-                                  attrs.get("licence") and f"licence {attrs['licence']}") if x))
+st.header(components.plain(entity.label), anchor=False)
+facts_line = (attrs.get("kind"), attrs.get("country") and f"seat {attrs['country']}",
+              attrs.get("licence") and f"licence {attrs['licence']}")
+st.caption(" · ".join(components.plain(x) for x in facts_line if x))
 st.code(iri, language=None)
 
 
@@ -44,7 +45,7 @@ conflicts = entity.disagreements()
 if conflicts:
     st.subheader("Where the sources disagree")
     for prop, per_source in conflicts.items():
-        st.markdown(f"**{data.property_label(prop)}**")
+        st.markdown(f"**{components.plain(data.property_label(prop))}**")
         st.dataframe(pd.DataFrame([{s: "; ".join(shown(v) for v in values) for s, values in per_source.items()}]),
                      hide_index=True, width="stretch")
 

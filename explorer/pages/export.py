@@ -21,7 +21,7 @@ if scope == "current view":
     chosen = network.select(precomputed.entity_network(ctx), filters)
     settings = {k: v for k, v in vars(filters).items() if v not in ((), "")}
     st.markdown(f"The view: **{chosen.shown:,} nodes** (of {chosen.matching:,} matching), "
-                f"settings `{settings}`.")
+                f"settings {components.plain(settings)}.")
     st.page_link("pages/graph.py", label="Change the view", icon=":material/hub:",
                  query_params={k: st.query_params.get_all(k) for k in st.query_params if k != "scope"})
     view = export.View(nodes=frozenset(chosen.graph), description="graph view", settings=settings)
@@ -32,7 +32,8 @@ key = (ctx.version, scope, view.nodes if view else None)
 if st.button("Prepare the snapshot", type="primary"):
     with st.status("Preparing the snapshot…", expanded=True) as status:
         payload, manifest = export.snapshot_bytes(ctx.store, view=view, extra=extra,
-                                                  network=precomputed.entity_network(ctx), progress=st.write)
+                                                  network=precomputed.entity_network(ctx),
+                                                  progress=lambda message: st.write(components.plain(message)))
         status.update(label=f"Snapshot ready: {len(manifest['files'])} files", state="complete", expanded=False)
     st.session_state["snapshot"] = (key, payload, manifest)
 

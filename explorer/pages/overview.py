@@ -24,7 +24,7 @@ st.subheader("Headline findings")
 for column, finding in zip(st.columns(len(findings)), findings):
     with column:
         st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}", border=True)
-        st.caption(finding.detail)
+        st.caption(components.plain(finding.detail))
         for link in finding.links:
             question_link(link.question, dict(link.params))
 
@@ -60,7 +60,7 @@ with left:
     st.altair_chart(charts.tile_map(countries, title="models"), width="stretch")
     outside = {c: n for c, n in countries.items() if c not in charts.TILES}
     if outside:
-        st.caption("Outside the map: " + ", ".join(f"{c} ({n})" for c, n in outside.items()))
+        st.caption("Outside the map: " + ", ".join(f"{components.plain(c)} ({n})" for c, n in outside.items()))
     question_link("overview/models-by-country", {"bloc": "eu"})
 with right:
     chart("overview/models-by-licence-class", x="licenceClass", y="models",

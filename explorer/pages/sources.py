@@ -21,13 +21,15 @@ st.caption("Priority decides which claim wins where sources disagree: 1 curated,
 for d in details:
     s = d.status
     problems = f" · {s.records_rejected} rejected" if s.records_rejected else ""
-    with st.expander(f"{s.source}: {s.title}{problems}"):
-        st.markdown(f"**Licence** {s.data_licence or 'unknown'}  \n**Homepage** {d.homepage or '–'}  \n"
-                    f"**Input** `{s.source_url or '–'}` (version `{s.version or '–'}`, "
-                    f"retrieved {s.retrieved_at or '–'})"
-                    f"  \n**Live feed** {d.live_url or 'none'}  \n**Current graph** `{s.current_graph or '–'}`")
+    text = components.plain
+    with st.expander(f"{text(s.source)}: {text(s.title)}{problems}"):
+        st.markdown(f"**Licence** {text(s.data_licence or 'unknown')}  \n**Homepage** {text(d.homepage or '–')}  \n"
+                    f"**Input** {text(s.source_url or '–')} (version {text(s.version or '–')}, "
+                    f"retrieved {text(s.retrieved_at or '–')})"
+                    f"  \n**Live feed** {text(d.live_url or 'none')}  \n"
+                    f"**Current graph** {text(s.current_graph or '–')}")
         if d.error:
-            st.error(f"Last run failed: {d.error}")
+            st.error(f"Last run failed: {text(d.error)}")
         if d.rejected:
             st.markdown(f"**Rejected records of the last run** ({s.records_rejected}, at most 500 itemised)")
             st.dataframe(pd.DataFrame(d.rejected, columns=["where", "why"]), hide_index=True, width="stretch")

@@ -11,8 +11,11 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import re
+
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from euaigraph import __version__
@@ -48,8 +51,22 @@ class Ctx:
         return self.ref().open(writable=writable)
 
 
+#: Control characters, which a terminal would act on (ESC starts escape sequences): shown as \xNN instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(value: object) -> str:
+    r"""A value from data or from a user (a feed's message, a file name, a label) ready for Rich: its ``[`` cannot
+    open markup (no MarkupError, no styling), and control characters are shown, not sent to the terminal.
+
+    >>> shown("[/bold] x[red]y\x1b]0;t\x07")
+    '\\[/bold] x\\[red]y\\x1b]0;t\\x07'
+    """
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {shown(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -70,15 +87,17 @@ def _guarded(ctx: typer.Context, action):
     except (ConfigError, StoreError, IngestError, SavedQueryError, QueryRefused, QueryCancelled,
             registry.UnknownSourceError, FileNotFoundError) as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:  # a full disk, a folder without permission, a link refused: said, never a traceback
+        raise fail(str(exc)) from None
 
 
 def _print_outcomes(outcomes) -> bool:
     table = Table("source", "status", "records", "triples", "rejected", "unresolved", "message")
     for o in outcomes:
         r = o.run.report
-        table.add_row(o.run.spec.id, "ok" if o.ok else "[red]failed[/]", str(r.records_read),
+        table.add_row(shown(o.run.spec.id), "ok" if o.ok else "[red]failed[/]", str(r.records_read),
                       str(o.run.triples_written), str(r.records_rejected), str(r.unresolved_count),
-                      "" if o.ok else o.message)
+                      "" if o.ok else shown(o.message))
     console.print(table)
     return all(o.ok for o in outcomes)
 
@@ -97,7 +116,8 @@ def build(
     def action(c: Ctx):
         jobs = registry.build_jobs(feeds=feeds)
         with c.open(writable=True) as store:
-            outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{m}[/]"), all_or_nothing=feeds is None)
+            outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"),
+                                   all_or_nothing=feeds is None)
         ok = _print_outcomes(outcomes)
         if warm_answers and any(o.ok for o in outcomes):
             _warm_after_change(c)
@@ -117,7 +137,7 @@ def _warm_after_change(c: Ctx) -> None:
     err.print(f"[dim]answered {len(done) - len(failed)} of {len(done)} saved questions for the new data version in "
               f"{time.perf_counter() - started:.1f} s[/]")
     for item in failed:
-        err.print(f"  [yellow]not kept[/] {item.name}: {item.message}", highlight=False)
+        err.print(f"  [yellow]not kept[/] {shown(item.name)}: {shown(item.message)}", highlight=False)
 
 
 @app.command("ingest")
@@ -143,14 +163,15 @@ def ingest_command(
         else:
             raise IngestError(f"{source} needs --file PATH (a recorded feed) or --live")
         with c.open(writable=True) as store:
-            outcome = ingest(store, spec, feed, progress=lambda m: err.print(f"[dim]{m}[/]"))
+            outcome = ingest(store, spec, feed, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"))
         _print_outcomes([outcome])
         if warm_answers:
             _warm_after_change(c)
         for item in outcome.run.report.rejected[:20]:
-            err.print(f"  rejected {item.where}: {item.reason}", highlight=False)
+            err.print(f"  rejected {shown(item.where)}: {shown(item.reason)}", highlight=False)
         for item in outcome.run.report.unresolved[:20]:
-            err.print(f"  unresolved {item.kind} {item.name!r} at {item.where}", highlight=False)
+            err.print(f"  unresolved {shown(item.kind)} {shown(repr(item.name))} at {shown(item.where)}",
+                      highlight=False)
     _guarded(ctx, action)
 
 
@@ -182,7 +203,8 @@ def query(
         if list_ or name is None:
             table = Table("name", "summary", "params")
             for qname, saved in catalogue().items():
-                table.add_row(qname, saved.summary, ", ".join(f"{p.name}={p.default}" for p in saved.params))
+                table.add_row(shown(qname), shown(saved.summary),
+                              shown(", ".join(f"{p.name}={p.default}" for p in saved.params)))
             console.print(table)
             return
         saved = find(name)
@@ -213,12 +235,12 @@ def _print_result(title: str, result) -> None:
     from euaigraph.ontology.namespaces import PREFIXES
 
     if result.kind == "ask":
-        console.print(f"{title}: {result.boolean}")
+        console.print(f"{shown(title)}: {result.boolean}")
         return
     header = result.variables if result.kind == "select" else ["subject", "predicate", "object"]
-    table = Table(*header, title=title)
+    table = Table(*map(shown, header), title=shown(title))
     for row in result.rows if result.kind == "select" else result.triples:
-        table.add_row(*(formats.short(t, PREFIXES) for t in row))
+        table.add_row(*(shown(formats.short(t, PREFIXES)) for t in row))
     console.print(table)
     console.print(f"[dim]{len(result)} rows in {result.elapsed_ms:.0f} ms[/]")
 
@@ -283,12 +305,12 @@ def analyse(
         elif fmt == "json":
             sys.stdout.write(analysis_cli.to_json(report) + "\n")
         else:
-            table = Table(*(report.rows[0] if report.rows else ["(no rows)"]), title=report.title)
+            table = Table(*map(shown, report.rows[0] if report.rows else ["(no rows)"]), title=shown(report.title))
             for row in report.rows:
-                table.add_row(*("" if v is None else str(v) for v in row.values()))
+                table.add_row(*("" if v is None else shown(v) for v in row.values()))
             console.print(table)
             for line in report.summary:
-                console.print(line, highlight=False)
+                console.print(shown(line), highlight=False)
     try:
         _guarded(ctx, action)
     except analysis_cli.AnalysisError as exc:

@@ -6,6 +6,7 @@ They register on the Typer app of :mod:`euaigraph.graph.cli.commands`; :mod:`eua
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,8 @@ from rich.table import Table
 
 from euaigraph.ingest import registry
 
-from euaigraph.graph.cli.commands import Ctx, _guarded, app, console, err, fail
+from euaigraph.graph.cli.commands import Ctx, _guarded, app, console, err, fail, shown
+from euaigraph.graph.store.safe_files import create_new, remove
 
 
 @app.command()
@@ -32,15 +34,22 @@ def export(
             from euaigraph.graph.export import write_snapshot
 
             with c.open() as store:
-                manifest = write_snapshot(store, output, progress=lambda m: err.print(f"[dim]{m}[/]"))
-            console.print(f"wrote {output}: {len(manifest['files'])} files, {manifest['counts']['quads']} quads, "
-                          f"data version {manifest['data_version']}")
+                manifest = write_snapshot(store, output, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"))
+            console.print(f"wrote {shown(output)}: "
+                          f"{len(manifest['files'])} files, {manifest['counts']['quads']} quads, "
+                          f"data version {shown(manifest['data_version'])}")
             return
+        # Through F.partial, so a killed export leaves no half file at F; a link planted at F.partial is removed,
+        # never written through, and F itself is replaced by a rename (a link at F is replaced, not followed).
         partial = output.with_name(output.name + ".partial")
-        with c.open() as store, partial.open("wb") as handle:
-            store.export(handle, format=fmt)
-        partial.replace(output)
-        console.print(f"wrote {output}")
+        try:
+            with c.open() as store, create_new(partial) as handle:
+                store.export(handle, format=fmt)
+            os.replace(partial, output)
+        except BaseException:
+            remove(partial)
+            raise
+        console.print(f"wrote {shown(output)}")
     _guarded(ctx, action)
 
 
@@ -49,7 +58,7 @@ def backup(ctx: typer.Context, target: Annotated[Path, typer.Argument(help="New 
     """Back up the store."""
     def action(c: Ctx):
         with c.open() as store:
-            console.print(f"backup written to {store.backup(target)}")
+            console.print(f"backup written to {shown(store.backup(target))}")
     _guarded(ctx, action)
 
 
@@ -59,7 +68,7 @@ def restore(ctx: typer.Context, source: Annotated[Path, typer.Argument(help="A b
     def action(c: Ctx):
         with c.open(writable=True) as store:
             store.restore(source)
-            console.print(f"restored {source}: {store.count()} quads")
+            console.print(f"restored {shown(source)}: {store.count()} quads")
     _guarded(ctx, action)
 
 
@@ -77,10 +86,11 @@ def validate(
             report = validate_store(store)
         table = Table("severity", "count", "message")
         for (severity, message), n in sorted(report.summary().items()):
-            table.add_row(severity, str(n), message)
+            table.add_row(shown(severity), str(n), shown(message))
         console.print(table)
         for finding in (report.violations + (report.warnings if strict else []))[:show]:
-            err.print(f"  {finding.severity}: {finding.focus} {finding.path}: {finding.message}", highlight=False)
+            err.print(shown(f"  {finding.severity}: {finding.focus} {finding.path}: {finding.message}"),
+                      highlight=False)
         console.print(f"{report.quads} quads checked: {len(report.violations)} violations, "
                       f"{len(report.warnings)} warnings")
         if not report.ok(strict=strict):
@@ -113,9 +123,9 @@ def curated_fmt(
         except CuratedError as exc:
             errors.append(str(exc))
     for path in changed:
-        console.print(f"{'not in normal form' if check else 'reformatted'}: {path}", highlight=False)
+        console.print(f"{'not in normal form' if check else 'reformatted'}: {shown(path)}", highlight=False)
     for message in errors:
-        err.print(f"[bold red]error:[/] {message}", highlight=False)
+        err.print(f"[bold red]error:[/] {shown(message)}", highlight=False)
     if errors:
         raise fail(f"{len(errors)} file(s) could not be formatted")
     if check and changed:
@@ -134,8 +144,8 @@ def warm(
     def action(c: Ctx):
         table = Table("question", "kept", "rows", "seconds", "message")
         for item in warm_answers(c.ref(), timeout_s=timeout):
-            table.add_row(item.name, "yes" if item.ok else "[red]no[/]", str(item.rows), f"{item.seconds:.2f}",
-                          item.message)
+            table.add_row(shown(item.name), "yes" if item.ok else "[red]no[/]", str(item.rows), f"{item.seconds:.2f}",
+                          shown(item.message))
         console.print(table)
     _guarded(ctx, action)
 
@@ -154,10 +164,10 @@ def sources(
         for source_id in ids:
             s = loaded.get(source_id)
             if s is None:
-                table.add_row(source_id, "not loaded", "", "", "", "", "", "")
+                table.add_row(shown(source_id), "not loaded", "", "", "", "", "", "")
                 continue
-            table.add_row(s.source, s.status or "", (s.last_run or "")[:19], (s.retrieved_at or "")[:19],
-                          (s.version or "")[:24], str(s.triples or ""), str(s.records_read or ""),
-                          str(s.records_rejected or ""))
+            table.add_row(*map(shown, (s.source, s.status or "", (s.last_run or "")[:19], (s.retrieved_at or "")[:19],
+                                       (s.version or "")[:24], s.triples or "", s.records_read or "",
+                                       s.records_rejected or "")))
         console.print(table)
     _guarded(ctx, action)

@@ -54,7 +54,8 @@ def stage(spec: SourceSpec, feed: Feed, workdir: Path) -> Staged:
                     out.write(line)
     except FeedError as exc:
         raise _failed(run, str(exc)) from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
+        # a reader that trips over an unexpected shape (a record without a required key) fails its source, named
         raise _failed(run, f"{spec.id}: {feed.path}: {type(exc).__name__}: {exc}") from exc
     run.triples_written = len(seen)
     if run.triples_written < spec.min_triples:

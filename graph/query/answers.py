@@ -7,9 +7,10 @@ first view after an ingest is served from here. Cached only: complete answers (a
 and leaves nothing) computed on a known snapshot - the version is the one the worker answered from, so an answer
 computed while a new snapshot was published is filed under the version it describes.
 
-Files are JSON (never pickle: a file planted in the store folder must not be able to run code). A file that cannot
-be read is a miss and is removed. Versions other than the newest are removed when an answer for a newer one is
-kept, so the folder holds one version's answers.
+Files are JSON (never pickle: a file planted in the store folder must not be able to run code), read with the
+project's bounded JSON reader and only up to the caller's byte limit. A file that cannot be read is a miss and is
+removed. Versions other than the newest are removed when an answer for a newer one is kept, so the folder holds
+one version's answers. The in-memory tier is sized in bytes (``memory_bytes``), as measured by :func:`answer_bytes`.
 
 >>> import tempfile
 >>> from rdflib import Literal, URIRef
@@ -31,6 +32,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -43,6 +45,7 @@ from rdflib.term import Node
 from euaigraph.graph.store import snapshots
 from euaigraph.graph.store.base import QueryResult
 from euaigraph.graph import settings
+from euaigraph.ingest import safe_json
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +53,11 @@ log = logging.getLogger(__name__)
 class Answers:
     """Kept answers of one embedded store (``folder`` = ``<home>/answers``), with a small in-memory tier."""
 
-    def __init__(self, folder: Path, *, snapshots_folder: Path | None = None, memory_items: int = 64):
+    def __init__(self, folder: Path, *, snapshots_folder: Path | None = None, memory_bytes: int = 64 * 2**20):
         self.folder = Path(folder)
         self.snapshots_folder = snapshots_folder
-        self._memory: OrderedDict[tuple[str, str], QueryResult] = OrderedDict()
-        self._memory_items = memory_items
+        self._memory: OrderedDict[tuple[str, str], tuple[QueryResult, int]] = OrderedDict()
+        self._memory_bytes, self._held = memory_bytes, 0
         self._lock = threading.Lock()
 
     @classmethod
@@ -70,22 +73,25 @@ class Answers:
     def key(text: str, row_cap: int | None) -> str:
         return hashlib.sha256(f"{row_cap}\n{text}".encode()).hexdigest()[:32]
 
-    def find(self, version: str | None, text: str, row_cap: int | None) -> QueryResult | None:
-        """The kept answer for this query on ``version``, or None."""
+    def find(self, version: str | None, text: str, row_cap: int | None, *,
+             max_bytes: int | None = None) -> QueryResult | None:
+        """The kept answer for this query on ``version``, or None (also for one over ``max_bytes``)."""
         if not version:
             return None
         key = (version, self.key(text, row_cap))
         with self._lock:
             if key in self._memory:
                 self._memory.move_to_end(key)
-                return self._memory[key]
+                return self._memory[key][0]
         path = self.folder / version / f"{key[1]}.json"
         try:
+            if max_bytes is not None and path.stat().st_size > max_bytes:
+                return None  # the worker answers instead, and refuses what is over the limit
             with _collector_paused():  # tens of thousands of new terms, no cycles: collections would only cost
-                result = _decode(json.loads(path.read_text(encoding="utf-8")))
+                result = _decode(safe_json.loads(path.read_bytes()))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             log.warning("kept answer %s is unreadable (%s); it will be computed again", path, exc)
             path.unlink(missing_ok=True)
             return None
@@ -122,10 +128,16 @@ class Answers:
                 shutil.rmtree(other, ignore_errors=True)
 
     def _remember(self, key: tuple[str, str], result: QueryResult) -> None:
+        size = answer_bytes(result)
+        if size > self._memory_bytes:
+            return
         with self._lock:
-            self._memory[key] = result
-            while len(self._memory) > self._memory_items:
-                self._memory.popitem(last=False)
+            if key in self._memory:
+                self._held -= self._memory.pop(key)[1]
+            self._memory[key] = (result, size)
+            self._held += size
+            while self._held > self._memory_bytes:
+                self._held -= self._memory.popitem(last=False)[1][1]
 
 
 @contextmanager
@@ -137,6 +149,27 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def answer_bytes(result: QueryResult) -> int:
+    """About how much memory an answer's terms take (each distinct term object counted once): the measure of the
+    byte limits on answers (a worker's reply, the explorer's and this module's caches).
+
+    >>> from rdflib import Literal
+    >>> small = QueryResult(kind="select", variables=["a"], rows=[(Literal("x"),)])
+    >>> big = QueryResult(kind="select", variables=["a"], rows=[(Literal("x" * 10_000),)])
+    >>> answer_bytes(small) < 1_000 < 20_000 < answer_bytes(big)
+    True
+    """
+    total, seen = 256, set()
+    for row in (result.rows if result.kind == "select" else result.triples):
+        total += 64 + 8 * len(row)
+        for term in row:
+            if term is None or id(term) in seen:
+                continue
+            seen.add(id(term))
+            total += 96 + 2 * sys.getsizeof(str(term))  # a literal keeps its lexical form and its value
+    return total
 
 
 def answers_limit() -> int:
@@ -237,4 +270,4 @@ def _decode(data: dict) -> QueryResult:
                        data_version=data["data_version"], cached=True)
 
 
-__all__ = ["Answers"]
+__all__ = ["Answers", "answer_bytes"]

@@ -13,13 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from euaigraph.graph.store.base import QueryResult
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL_START = ("\t", "\r", "\n")
 
 
 def cell(term: Node | None) -> str:
@@ -30,8 +32,24 @@ def cell(term: Node | None) -> str:
 
 
 def safe_cell(text: str) -> str:
-    """Prefix a quote to cells a spreadsheet would run as a formula (=, +, -, @, tab, CR)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    r"""Prefix a quote to cells a spreadsheet could run as a formula: those starting with tab, CR or LF, and those
+    whose first visible character is, or reads as, ``= + - @`` (full-width ``＝ ＋ － ＠`` and other compatibility
+    forms), after any white space (non-breaking and other Unicode spaces) and invisible format characters.
+
+    >>> [safe_cell(t) for t in ("=1+2", "\n=1", "\u00a0=1", "\uff1d1", "\u200b\u3000@SUM(A1)", "a=b", "")]
+    ["'=1+2", "'\n=1", "'\xa0=1", "'＝1", "'\u200b\u3000@SUM(A1)", 'a=b', '']
+    """
+    first = unicodedata.normalize("NFKC", _first_visible(text))
+    if text.startswith(_CONTROL_START) or first.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _first_visible(text: str) -> str:
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return char
+    return ""
 
 
 def to_csv(result: QueryResult, *, spreadsheet_safe: bool = False) -> str:

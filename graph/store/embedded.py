@@ -25,7 +25,6 @@ import csv
 import fcntl
 import io
 import logging
-import shutil
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -37,7 +36,9 @@ import pyoxigraph as ox
 
 from euaigraph.ontology.namespaces import META_GRAPH
 
+from euaigraph.graph.store import backups
 from euaigraph.graph.store import graph_files
+from euaigraph.graph.store import safe_files
 from euaigraph.graph.store import snapshots
 from euaigraph.graph.store.provenance import data_version
 from euaigraph.graph.store.base import (
@@ -69,7 +70,9 @@ class EmbeddedStore(Store):
     """An Oxigraph store on disk.
 
     ``writable=True`` takes the writer lock (raising :class:`StoreBusyError` if another process has it) and
-    allows :meth:`swap`, :meth:`restore` and failure records. Queries always read the newest snapshot.
+    allows :meth:`swap`, :meth:`restore` and failure records. Queries read the newest snapshot, or, with
+    ``snapshot``, that one published snapshot for the store's whole life (a page that makes several queries
+    pins the data version it reads).
 
     >>> import tempfile
     >>> with EmbeddedStore(tempfile.mkdtemp()) as store:
@@ -77,9 +80,13 @@ class EmbeddedStore(Store):
     0
     """
 
-    def __init__(self, home: Path | str | None = None, *, writable: bool = False, memory: bool | None = None):
+    def __init__(self, home: Path | str | None = None, *, writable: bool = False, memory: bool | None = None,
+                 snapshot: str | None = None):
         self.home = Path(home) if home is not None else default_home()
         self.name = f"embedded store at {self.home}"
+        if snapshot is not None and (writable or not snapshots.is_name(snapshot)):
+            raise StoreError(f"{self.name}: a pinned snapshot is read-only and named <n>-<version>, got {snapshot!r}")
+        self._pinned = snapshot
         self.writable = writable
         self._memory = memory
         self._lock_handle = None
@@ -140,7 +147,7 @@ class EmbeddedStore(Store):
         # leaves them behind. No load can be running: this process holds the writer lock and has not started one.
         for stray in (self.home / "db").glob("bulk-*.sst"):
             stray.unlink(missing_ok=True)
-        shutil.rmtree(self.home / "staging", ignore_errors=True)  # staged files of a killed load
+        safe_files.remove(self.home / "staging")  # a killed load's staged files (a link there is removed, not followed)
         if leftovers or snapshots.published_version(self._snapshots()) != data_version(self._db_current()):
             self._publish()
 
@@ -154,18 +161,27 @@ class EmbeddedStore(Store):
     def _publish(self) -> None:
         assert self._db is not None
         current = self._db_current()
-        snapshots.publish(self._db, self._snapshots(), version=data_version(current))
-        graph_files.prune(self._graph_files(), set(current.values()))
+        try:
+            snapshots.publish(self._db, self._snapshots(), version=data_version(current))
+            graph_files.prune(self._graph_files(), set(current.values()))
+        except OSError as exc:  # a full disk: the change is in db/, readers keep the previous snapshot
+            raise StoreError(f"{self.name}: the change is saved but its snapshot could not be published ({exc}); "
+                             "readers see the previous version until the next euaigraph command on this store "
+                             "publishes it") from exc
 
     def _view(self) -> ox.Store:
         """The reader over the newest snapshot, reopened when a newer one is published."""
-        name = self._current_snapshot()
+        name = self._pinned or self._current_snapshot()
         if self._reader is not None and name == self._reader_name:
             return self._reader
         if name is None:
             self._reader, self._reader_name = ox.Store(), None
             return self._reader
-        on_disk = ox.Store.read_only(str(self._snapshots() / name))
+        try:
+            on_disk = ox.Store.read_only(str(self._snapshots() / name))
+        except OSError as exc:
+            raise StoreError(f"{self.name}: snapshot {name} is no longer kept (the data changed since this page "
+                             f"was opened; reload it): {exc}") from exc
         use_memory = self._memory
         if use_memory is None:
             count = next(iter(on_disk.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
@@ -221,8 +237,14 @@ class EmbeddedStore(Store):
         return self.home / "graphs"
 
     def staging_dir(self) -> Path | None:
-        # beside graphs/, so a loaded file is kept by a rename, not a copy; a reader writes nothing under home
-        return self.home / "staging" if self._db is not None else None
+        # beside graphs/, so a loaded file is kept by a rename, not a copy; a reader writes nothing under home. A
+        # link planted there would send staged files elsewhere: it is refused.
+        if self._db is None:
+            return None
+        try:
+            return safe_files.own_directory(self.home / "staging")
+        except OSError as exc:
+            raise StoreError(f"{self.name}: cannot stage files: {exc}") from exc
 
     def preload(self, item: Staged) -> None:
         db = self._db
@@ -263,7 +285,10 @@ class EmbeddedStore(Store):
         self._publish()
 
     def _meta_update(self, update: str) -> None:
-        self._writer().update(update)
+        try:
+            self._writer().update(update)
+        except (OSError, SyntaxError, ValueError) as exc:  # a full disk, a value Oxigraph refuses: nothing changed
+            raise StoreError(f"{self.name}: could not record in the meta graph: {exc}") from exc
         self._publish()
 
     def _writer(self) -> ox.Store:
@@ -277,52 +302,37 @@ class EmbeddedStore(Store):
 
     def backup(self, target: Path) -> Path:
         """Copy the newest snapshot (a consistent checkpoint) to ``target``, a folder that must not exist."""
-        target = Path(target)
-        if target.exists():
-            raise StoreError(f"backup target {target} already exists")
         name = self._current_snapshot()
         if name is None:
             raise StoreError(f"{self.name} is empty: nothing to back up")
-        partial = target.with_name(f".{target.name}.partial")  # killed mid-copy: never half a backup at target
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(self._snapshots() / name, partial)
-        partial.rename(target)
-        return target
+        return backups.copy_out(self._snapshots() / name, Path(target))
 
     def restore(self, backup: Path) -> None:
-        """Replace the database with a backup folder, then publish it."""
-        backup = Path(backup)
-        try:
-            probe = ox.Store.read_only(str(backup))
-            probe.query("ASK { ?s ?p ?o }")
-            del probe
-        except OSError as exc:
-            raise StoreError(f"{backup} is not an euaigraph backup: {exc}") from exc
+        """Replace the database with a backup folder (checked first: see backups.py), then publish it."""
         self._writer()
+        staging = backups.copy_in(Path(backup), self.home / ".restore")
+        self._db.flush()
         self._db = None
-        staging = self.home / ".restore"
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(backup, staging)
-        old = self.home / ".replaced"
-        shutil.rmtree(old, ignore_errors=True)
-        (self.home / "db").rename(old)
-        staging.rename(self.home / "db")
-        shutil.rmtree(old, ignore_errors=True)
+        backups.swap_in(staging, self.home / "db", self.home / ".replaced")
         self._db = ox.Store(str(self.home / "db"))
         self._recover()
         self._publish()
 
     def close(self) -> None:
-        self.discard_preloads()
-        if self._loader is not None:
-            self._loader.shutdown()
-            self._loader = None
-        if self._db is not None:
-            self._db.flush()
-        self._db = None
-        self._reader = None
-        self._reader_name = None
-        self._release_lock()
+        try:
+            self.discard_preloads()
+            if self._loader is not None:
+                self._loader.shutdown()
+                self._loader = None
+            if self._db is not None:
+                self._db.flush()
+        except OSError as exc:  # a full disk: what was committed is in the write-ahead log, nothing is half done
+            raise StoreError(f"{self.name}: could not flush the database when closing it: {exc}") from exc
+        finally:
+            self._db = None
+            self._reader = None
+            self._reader_name = None
+            self._release_lock()
 
 
 def _bulk_load(db: ox.Store, item: Staged) -> None:

@@ -16,12 +16,14 @@ the previous snapshot or the new one. The last few are kept for readers that sti
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 
 KEEP = 3
+_NAME = re.compile(r"[0-9]{6}-[A-Za-z0-9]+")
 
 
 def current(folder: Path) -> str | None:
@@ -39,6 +41,15 @@ def version_of(name: str | None) -> str | None:
     ('v2', None)
     """
     return name.split("-", 1)[1] if name and "-" in name else None
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` has the form of a snapshot name (so it cannot point outside the folder).
+
+    >>> is_name("000002-v2"), is_name("../db"), is_name("000002-")
+    (True, False, False)
+    """
+    return bool(_NAME.fullmatch(name))
 
 
 def published_version(folder: Path) -> str | None:

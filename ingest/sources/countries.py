@@ -7,7 +7,6 @@ adds the NAL's own labels in every language when it is ingested.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from rdflib.namespace import RDF, SKOS
 from euaigraph.ontology.iri import country_iri
 from euaigraph.ontology.vocab import EAI
 
+from .. import safe_json
 from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
 
 
@@ -27,8 +27,8 @@ def _database() -> Path:
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     try:
-        entries = json.loads(feed.path.read_text(encoding="utf-8"))["3166-1"]
-    except (KeyError, ValueError) as exc:
+        entries = safe_json.loads(feed.path.read_text(encoding="utf-8"))["3166-1"]
+    except (KeyError, ValueError, TypeError) as exc:
         raise FeedError(SOURCE.id, str(feed.path), f"not a pycountry ISO 3166-1 database: {exc}") from exc
     report.version = f"pycountry {pycountry.__version__}" if hasattr(pycountry, "__version__") else None
     for n, entry in enumerate(entries):

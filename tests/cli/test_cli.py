@@ -175,15 +175,15 @@ def test_query_file_with_a_parameter(built, rq):
 
 def test_build_keeps_an_answer_for_every_saved_question_and_query_serves_it(built):
     from euaigraph.graph.query.answers import Answers
-    from euaigraph.graph.query.run import DEFAULT_ROW_CAP, bind, with_prefixes
+    from euaigraph.graph.query.run import DEFAULT_ROW_CAP, answer_key, with_prefixes
     from euaigraph.graph.query.saved import catalogue
 
     answers = Answers.of_home(built)
     version = answers.current_version()
     for name, saved in catalogue().items():  # with its defaults bound, as `query` and the explorer ask it
         params = saved.terms({})
-        text = bind(with_prefixes(saved.body), params) if params else with_prefixes(saved.body)
-        assert answers.find(version, text, DEFAULT_ROW_CAP) is not None, f"build kept no answer for {name}"
+        key = answer_key(with_prefixes(saved.body), params)
+        assert answers.find(version, key, DEFAULT_ROW_CAP) is not None, f"build kept no answer for {name}"
     computed = run("--store", str(built), "query", "languages/language-coverage", "--format", "csv")
     assert computed.exit_code == 0 and computed.stdout.count("\n") == 25  # a header and the 24 languages
     for path in (built / "answers" / version).glob("*.json"):  # served, not recomputed: a changed file shows

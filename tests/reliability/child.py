@@ -157,22 +157,19 @@ def cmd_export(args) -> None:
 
 
 def cmd_backup(args) -> None:
-    import shutil
+    from euaigraph.graph.store import safe_files
 
     marker = Path(args.marker)
-    real_copytree, copied = shutil.copytree, []
+    real_copy, copied = safe_files._copy_file, []
 
-    def copy2(src, dst, *a, **k):
-        result = shutil.copy2(src, dst, *a, **k)
-        copied.append(dst)
+    def copy_file(*args_, **kwargs):  # the real copy of one file, then a pause after the second
+        result = real_copy(*args_, **kwargs)
+        copied.append(args_)
         if len(copied) == 2:
             pause(marker, "backup")
         return result
 
-    def copytree(src, dst, *a, **k):  # the real copytree, copying file by file through the pausing copy2
-        return real_copytree(src, dst, *a, **{**k, "copy_function": copy2})
-
-    shutil.copytree = copytree
+    safe_files._copy_file = copy_file
     from euaigraph.graph.store.embedded import EmbeddedStore
 
     with EmbeddedStore(Path(args.home)) as store:

@@ -21,8 +21,12 @@ from euaigraph.graph.query.formats import safe_cell, to_csv
 from euaigraph.graph.store.base import QueryResult
 
 FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(A1:A2)", "=HYPERLINK(\"http://127.0.0.1:9/?\"&A1,\"x\")",
-            "\t=1+2", "\r=1+2", "=cmd|' /C calc'!A0", "-", "+", "@"]
-HARMLESS = ["1+2", "Mistral AI", " =1+2", "a=b", "", "https://example.org/=x", "'=quoted already"]
+            "\t=1+2", "\r=1+2", "=cmd|' /C calc'!A0", "-", "+", "@",
+            # white space or an invisible character first (spreadsheets that trim cells on import), full-width and
+            # other compatibility forms of = + - @
+            "\n=1+2", " =1+2", "\u00a0=1+2", "\u2003=1+2", "\u3000@SUM(A1)", "\u200b=1+2", "\ufeff=1+2",
+            "\uff1d1+2", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "\ufe661+2", " \t \uff1dcmd|' /C calc'!A0"]
+HARMLESS = ["1+2", "Mistral AI", "a=b", "", "https://example.org/=x", "'=quoted already", " 1 = 1", "\u00a0Mistral"]
 
 
 def _csv_rows(text: str) -> list[list[str]]:
@@ -31,8 +35,9 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("value", FORMULAS)
 def test_spreadsheet_safe_csv_escapes_formula_cells(value):
-    """Input: a literal starting with = + - @ tab or CR in a query result. Expected: the spreadsheet-safe CSV cell
-    starts with a quote and then the value unchanged; the W3C CSV keeps the value as it is."""
+    """Input: a literal starting with = + - @ (or a full-width form of one, after any white space or invisible
+    character), tab, CR or LF, in a query result. Expected: the spreadsheet-safe CSV cell starts with a quote and
+    then the value unchanged; the W3C CSV keeps the value as it is."""
     result = QueryResult(kind="select", variables=["label"], rows=[(Literal(value),)])
     assert _csv_rows(to_csv(result, spreadsheet_safe=True))[1] == ["'" + value]
     assert _csv_rows(to_csv(result))[1] == [value]
