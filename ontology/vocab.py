@@ -31,6 +31,7 @@ class EAI(DefinedNamespace):
     Country: URIRef  # class: country
     Dataset: URIRef  # class: dataset
     Deployment: URIRef  # class: deployment
+    FeedFile: URIRef  # class: feed file
     FundingProgramme: URIRef  # class: funding programme
     GPUCluster: URIRef  # class: GPU cluster
     GradeClosed: URIRef  # concept: closed
@@ -42,6 +43,7 @@ class EAI(DefinedNamespace):
     Licence: URIRef  # class: licence
     LicenceException: URIRef  # class: licence exception
     Membership: URIRef  # class: membership
+    MergedRecord: URIRef  # class: merged record
     ModelFamily: URIRef  # class: model family
     NonCommercialLicence: URIRef  # concept: non-commercial
     OpenLicence: URIRef  # concept: open
@@ -70,12 +72,13 @@ class EAI(DefinedNamespace):
     acceleratorCount: URIRef  # datatype property: accelerator count
     acceleratorVendor: URIRef  # object property: accelerator vendor
     accessLevel: URIRef  # datatype property: access level
-    accessed: URIRef  # datatype property: accessed
+    accessed: URIRef  # datatype property: accessed (retrieval date)
     acronym: URIRef  # datatype property: acronym
     activityType: URIRef  # datatype property: activity type
     adapterOf: URIRef  # object property: adapter of
     aiFactoryWave: URIRef  # datatype property: AI Factory wave
     architecture: URIRef  # datatype property: architecture
+    assessmentDate: URIRef  # datatype property: assessment or catalogue date
     attributionDuty: URIRef  # datatype property: attribution duty
     awardedTo: URIRef  # object property: awarded to
     bloc: URIRef  # object property: bloc
@@ -111,7 +114,11 @@ class EAI(DefinedNamespace):
     euroHPC: URIRef  # datatype property: EuroHPC
     evidence: URIRef  # object property: evidence
     facilityKind: URIRef  # datatype property: facility kind
+    feedFile: URIRef  # object property: feed file
     fieldOfUseRestrictions: URIRef  # datatype property: field-of-use restrictions
+    fileStatus: URIRef  # datatype property: file status
+    filesRead: URIRef  # datatype property: files read
+    filesSkipped: URIRef  # datatype property: files skipped
     fineTunedFrom: URIRef  # object property: fine-tuned from
     fsfLibre: URIRef  # datatype property: FSF libre
     fundedBy: URIRef  # object property: funded by
@@ -136,9 +143,13 @@ class EAI(DefinedNamespace):
     liveUrl: URIRef  # object property: live URL
     locator: URIRef  # datatype property: locator
     maintainedBy: URIRef  # object property: maintained by
+    maximumShrink: URIRef  # datatype property: maximum shrink
     memberCountry: URIRef  # object property: member country
     membership: URIRef  # object property: membership
+    mergeRule: URIRef  # datatype property: merge rule
+    merged: URIRef  # object property: merged
     mergedFrom: URIRef  # object property: merged from
+    mergedInto: URIRef  # datatype property: merged into
     minimumTriples: URIRef  # datatype property: minimum triples
     modality: URIRef  # datatype property: modality
     mofAcceptedFor: URIRef  # datatype property: MOF accepted for
@@ -167,6 +178,8 @@ class EAI(DefinedNamespace):
     quantisedFrom: URIRef  # object property: quantised from
     reason: URIRef  # datatype property: reason
     recordUrl: URIRef  # object property: record URL
+    recordsIngested: URIRef  # datatype property: records ingested
+    recordsMerged: URIRef  # datatype property: records merged
     recordsRead: URIRef  # datatype property: records read
     recordsRejected: URIRef  # datatype property: records rejected
     rejected: URIRef  # object property: rejected

@@ -35,7 +35,8 @@ EVIL_ORG = org_iri("evil-org")
 def source(source_id: str, triples: Iterable[Triple], *, priority: int = 1) -> SourceSpec:
     rows = list(triples)
     return SourceSpec(id=source_id, title=f"Test source {source_id}", homepage="https://example.org/" + source_id,
-                      data_licence="CC0-1.0", parse=lambda feed, report: (report.read(len(rows)), iter(rows))[1],
+                      data_licence="CC0-1.0", parse=lambda feed, report: (report.read(len(rows)), report.ingested(len(rows)),
+                                                                  report.file_read(feed.path.name), iter(rows))[-1],
                       min_triples=1, priority=priority)
 
 

@@ -22,7 +22,9 @@ FIXTURE = Path(__file__).parent / "fixture"
 def _parse_turtle(feed: Feed, report: Report) -> Iterator[Triple]:
     graph = Graph()
     graph.parse(feed.path, format="turtle")
-    report.read(len(set(graph.subjects())))  # one record per described subject
+    report.file_read(feed.path.name)
+    report.read(len(set(graph.subjects())))  # one record per described subject, each one ingested
+    report.ingested(len(set(graph.subjects())))
     yield from graph
 
 

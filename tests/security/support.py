@@ -155,8 +155,10 @@ def probe_spec(source_id: str = "probe", *, min_triples: int = 1) -> SourceSpec:
     """A third-party source whose feed is one RDF file, parsed by ``safe_parse.parse_rdf``."""
 
     def parse(feed: Feed, report: Report) -> Iterator[Triple]:
+        report.file_read(feed.path.name)
         for triple in parse_rdf(source_id, feed.path):
             report.read()
+            report.ingested()
             yield triple
 
     return SourceSpec(id=source_id, title=f"Probe feed {source_id}", homepage="https://probe.example/",
