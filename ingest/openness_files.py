@@ -81,13 +81,14 @@ def split_feed(feed: Feed, report: Report, *, derived: bool = False) -> tuple[li
 
 
 def dimension_table(generation: Generation, folder: Path, feed: Feed, report: Report,
-                    cache: dict[Path, tuple[dict[str, list], list[str] | None]]) -> tuple[dict[str, list], list[str] | None]:
+                    cache: dict[tuple[str, Path], tuple[dict[str, list], list[str] | None]]
+                    ) -> tuple[dict[str, list], list[str] | None]:
     """key -> [label, group, definition] for the files of one folder: the generation's built-in table, overridden
     by the ``_parameters.yml`` (and ``_parameters-descriptions.yml``) of that folder or the nearest one above it
     within the feed (current generation only: older snapshots carry their own table or none). Also the order of
     the dimensions the table file lists, or None when there is none."""
-    if folder in cache:
-        return cache[folder]
+    if (generation.key, folder) in cache:
+        return cache[(generation.key, folder)]
     dims = {key: [label, group, None] for key, (label, group) in generation.dimensions.items()}
     order: list[str] | None = None
     here = folder
@@ -99,7 +100,7 @@ def dimension_table(generation: Generation, folder: Path, feed: Feed, report: Re
         if here == feed.root or here.parent == here or feed.root not in here.parents:
             break
         here = here.parent
-    cache[folder] = (dims, order)
+    cache[(generation.key, folder)] = (dims, order)
     return dims, order
 
 
@@ -134,14 +135,21 @@ def account_tables(feed: Feed, report: Report) -> None:
             report.file_skipped(rel, "a dimension table no assessment file of this generation uses")
 
 
+def feed_commit(feed: Feed) -> str | None:
+    """The commit the feed was recorded at (its recording's manifest, or a live download's version), or None."""
+    if feed.origins is not None and feed.origins.files:
+        return feed.origins.files[0][1].commit
+    version = feed.version or ""
+    return version[4:] if version.startswith("git:") and "@" not in version else None
+
+
 def record_url(feed: Feed, rel: str, *, repo: str, folder: str, prefix: str, report: Report) -> str:
     """The public URL of one file: at its recorded commit (the recordings' manifest, or the commit of a live
     download), else at the repository's default branch, which the run notes."""
     public = feed.public_url(rel)
     if public:
         return public
-    version = feed.version or ""
-    commit = version[4:] if version.startswith("git:") and "@" not in version else None
+    commit = feed_commit(feed)
     if commit is None:
         report.note("no recorded commit for some files (no MANIFEST.csv entry, not a live download): their records "
                     "link the repository's default branch, which moves")

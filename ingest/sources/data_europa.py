@@ -248,7 +248,7 @@ def _is_context(path: Path, rel: str) -> bool:
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     files = []
     for path, rel in walk(feed):
-        if path.suffix.lower() in RDF_SUFFIXES:
+        if path.suffix.lower() in RDF_SUFFIXES or feed.path.is_file():  # a downloaded body has no suffix
             if _is_context(path, rel):
                 report.file_skipped(rel, "a JSON-LD context, read with the documents that use it")
                 continue

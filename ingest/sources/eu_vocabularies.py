@@ -193,7 +193,7 @@ def _files(feed: Feed, report: Report) -> list[tuple[Path, str]]:
     files = []
     for path, rel in walk(feed):
         suffix = path.suffix.lower()
-        if suffix in RDF_SUFFIXES or (suffix == ".json" and b'"@context"' in path.read_bytes()[:65536]):
+        if suffix in RDF_SUFFIXES or feed.path.is_file() or (suffix == ".json" and b'"@context"' in path.read_bytes()[:65536]):
             report.file_read(rel)
             files.append((path, rel))
         else:

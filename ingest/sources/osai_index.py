@@ -37,7 +37,9 @@ from ..emit import source_record
 from ..normalise import fold, resolve_licence
 from ..openness import fetch_github, is_name, link_triples, links, resolve_model, resolve_orgs, split_names, tarball_url
 from ..openness import url as as_url
-from ..openness_files import Loaded, account_tables, dimension_table, is_assessment, load, record_url, split_feed
+from ..openness_files import (
+    Loaded, account_tables, dimension_table, feed_commit, is_assessment, load, record_url, split_feed,
+)
 from ..openness_generations import (
     CURRENT, GEN_2024, GENERATIONS, LEGACY, Generation, Unrecognised, cut_short, graded, is_template, recognise,
     release_date,
@@ -49,8 +51,10 @@ GRADES = {"open": EAI.GradeOpen, "partial": EAI.GradePartial, "closed": EAI.Grad
 #: The recorded layout of each source: its folder, repository and the repository path of that folder.
 FEEDS = {"osai-index": ("models", "Language-Technology-Assessment/main-database", ""),
          "opening-up-chatgpt": ("projects", "opening-up-chatgpt/opening-up-chatgpt.github.io", "projects/")}
-CRITERIA = {"osai-index": "https://osai-index.eu/contribute",
-            "opening-up-chatgpt": "https://github.com/opening-up-chatgpt/opening-up-chatgpt.github.io/tree/main/projects"}
+#: Where each source defines its dimensions, when the feed has no dimension table to cite ({commit} filled in).
+CRITERIA = {"osai-index": "https://github.com/Language-Technology-Assessment/main-database/blob/{commit}/readme.md",
+            "opening-up-chatgpt": "https://github.com/opening-up-chatgpt/opening-up-chatgpt.github.io/blob/{commit}/"
+                                  "projects/readme.md"}
 
 
 @dataclass
@@ -227,7 +231,7 @@ def parse(source_id: str, feed: Feed, report: Report) -> Iterator[Triple]:
     """Every assessment file of the feed; a feed with no file of this source's generations is broken (FeedError)."""
     folder, repo, prefix = FEEDS[source_id]
     yamls, tables = split_feed(feed, report, derived=source_id == "opening-up-chatgpt")
-    cache: dict[Path, tuple[dict, list | None]] = {}
+    cache: dict[tuple[str, Path], tuple[dict, list | None]] = {}
     used: dict[str, tuple[Generation, dict[str, list]]] = {}
     accepted: dict[str, str] = {}
     for path, rel in yamls:
@@ -271,10 +275,13 @@ def parse(source_id: str, feed: Feed, report: Report) -> Iterator[Triple]:
 def concept_triples(gen: Generation, dims: dict[str, list], feed: Feed, report: Report) -> Iterator[Triple]:
     """The dimension concepts (and their groups) of one generation, cited by its dimension table or criteria."""
     tables = [f.path for f in report.files if f.path.rsplit("/", 1)[-1] == "_parameters.yml" and f.status == "read"]
-    urls = [u for u in (feed.public_url(t) for t in tables) if u] if gen is CURRENT else []
+    folder, repo, prefix = FEEDS[gen.source_id]
+    urls = [record_url(feed, t, repo=repo, folder=folder, prefix=prefix, report=report) for t in tables] \
+        if gen is CURRENT else []
     record = iri.record_iri(gen.source_id, f"dimensions/{gen.key}")
     yield from source_record(gen.source_id, f"dimensions/{gen.key}", iri.concept_iri(gen.scheme, next(iter(dims))),
-                             urls=urls or [CRITERIA[gen.source_id]], accessed=feed.retrieved_at,
+                             urls=urls or [CRITERIA[gen.source_id].format(commit=feed_commit(feed) or "HEAD")],
+                             accessed=feed.retrieved_at,
                              locator=", ".join(tables) or f"the {gen.key} generation's dimensions")
     for key, (label, group, definition) in dims.items():
         node = iri.concept_iri(gen.scheme, key)
