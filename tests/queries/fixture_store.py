@@ -8,6 +8,8 @@ source graphs with priorities, provenance in the meta graph and a derived graph 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph
@@ -17,6 +19,7 @@ from euaigraph.graph.load.pipeline import ingest_many
 from euaigraph.ingest.base import PRIORITY_CURATED, PRIORITY_THIRD_PARTY, Feed, Report, SourceSpec, Triple
 
 FIXTURE = Path(__file__).parent / "fixture"
+RETRIEVED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
 def _parse_turtle(feed: Feed, report: Report) -> Iterator[Triple]:
@@ -44,7 +47,9 @@ SOURCES = (
 
 def build_fixture_store(home: Path) -> Path:
     """Load the fixture into an embedded store at ``home``; fails loudly if any source does not load."""
-    jobs = [(spec, Feed.from_path(path, url=f"https://fixture.example/{path.name}")) for spec, path in SOURCES]
+    # A fixed retrieval time, so that results showing it do not depend on when the files were checked out.
+    jobs = [(spec, replace(Feed.from_path(path, url=f"https://fixture.example/{path.name}"), retrieved_at=RETRIEVED))
+            for spec, path in SOURCES]
     with EmbeddedStore(home, writable=True) as store:
         outcomes = ingest_many(store, jobs, all_or_nothing=True)
     failed = [o.message for o in outcomes if not o.ok]
