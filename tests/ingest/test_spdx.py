@@ -3,9 +3,9 @@ writes nothing), an older list written here, bad input, idempotence, and live mo
 
 from __future__ import annotations
 
-import os
 import doctest
 import json
+import os
 
 import pytest
 from rdflib import Literal
