@@ -129,6 +129,9 @@ def read_xml(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Pr
     """One ``<project>`` file of the CORDIS XML dump. Raises FeedError subclasses for unreadable files."""
     document = parse_xml(SOURCE_ID, path, name=name, max_bytes=max_bytes)
     root = document.root
+    if root.tag != "project":  # another XML file: say what was expected, read nothing of it
+        raise MalformedInput(SOURCE_ID, f"{name}:{document.line(root) or 1}",
+                             f"not a CORDIS project file: the root element is <{root.tag[:80]}>, expected <project>")
 
     def where(element: ET.Element) -> str:
         line = document.line(element)
@@ -140,8 +143,6 @@ def read_xml(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Pr
         ec_contribution=amount(_text(root, "ecMaxContribution")), status=_text(root, "status"),
         doi=_text(root, "identifiers/grantDoi"), updated=(_text(root, "lastUpdateDate") or "")[:10] or None,
     )
-    if root.tag != "project":
-        project.grant = None  # not a project file: reported as a record without a grant id
     for element in root.findall("relations/associations/organization"):
         project.participants.append(_xml_participant(element, where(element)))
     for element in root.findall("relations/associations/programme"):

@@ -285,6 +285,15 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_loads(tmp_path
     assert participants(graph, "101999003") == {("912345679", "participant", None)}  # kept, without a country
 
 
+def test_an_xml_file_that_is_no_project_is_rejected_saying_what_was_expected(tmp_path):
+    (tmp_path / "good.xml").write_text(project_xml("101999005", "GOODQ", organisation_xml("912345678", "LAB", "SE")))
+    (tmp_path / "other.xml").write_text('<?xml version="1.0"?>\n<organization>\n  <id>1</id>\n</organization>\n')
+    graph, report = parse_source(SPEC, tmp_path)
+    assert [(r.where, r.reason) for r in report.rejected] == [
+        ("other.xml:2", "not a CORDIS project file: the root element is <organization>, expected <project>")]
+    assert report.imbalance() is None and participants(graph, "101999005")
+
+
 def test_every_participant_and_row_is_accounted_for(tmp_path):
     twice = "\n".join([organisation_xml("912345678", "GOOD LAB", "SE"), organisation_xml("912345678", "GOOD LAB", "SE")])
     (tmp_path / "twice.xml").write_text(project_xml("101999004", "TWICE", twice))
