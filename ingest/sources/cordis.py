@@ -91,11 +91,15 @@ def organisation(participant: Participant) -> tuple[URIRef, bool]:
 
 
 # -- triples ----------------------------------------------------------------------------------------------------
-def project_triples(project: Project, report: Report, feed: Feed) -> Iterator[Triple]:
+def project_triples(project: Project, report: Report, feed: Feed, *, key: str | None = None,
+                    seen: dict[URIRef, str] | None = None) -> Iterator[Triple]:
+    """The project's facts; ``key`` names its record (another version of a project gets a key of its own) and
+    ``seen`` the participations already written for this grant (a repeated one is merged)."""
     grant = project.grant
     assert grant is not None
     node = project_node(grant)
-    record = iri.record_iri(SOURCE_ID, f"project/{grant}")
+    key = key or f"project/{grant}"
+    record = iri.record_iri(SOURCE_ID, key)
     yield node, RDF.type, EAI.Project
     yield node, EAI.grantNumber, Literal(grant)
     for value, predicate in ((project.title, RDFS.label), (project.acronym, EAI.acronym),
@@ -129,10 +133,10 @@ def project_triples(project: Project, report: Report, feed: Feed) -> Iterator[Tr
     for priority in project.priorities:
         if priority.weight is None or priority.weight > 0:
             yield node, EAI.policyPriority, Literal(priority.code)
-    seen: dict[URIRef, str] = {}
+    seen = {} if seen is None else seen
     for participant in project.participants:
         yield from participant_triples(node, grant, participant, report, seen, feed)
-    yield from source_record(SOURCE_ID, f"project/{grant}", node, urls=[PROJECT_URL.format(grant=grant)],
+    yield from source_record(SOURCE_ID, key, node, urls=[PROJECT_URL.format(grant=grant)],
                              accessed=feed.retrieved_at, locator=project.where)
     updated = date_literal(project.updated) if project.updated else None
     if updated is not None:
@@ -269,6 +273,8 @@ def _walk(top: Path, root: Path, prefix: str, report: Report, orphans: list) -> 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     found = False
     orphans: list[tuple[str, str, str]] = []
+    #: grant -> (locator of its first record, participations written); later records of a grant are other versions
+    grants: dict[str, tuple[str, dict[URIRef, str]]] = {}
     for project in projects(feed, report, orphans):
         found = True
         report.read()
@@ -278,8 +284,16 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
                 report.read()
                 report.reject(participant.where, "a participant of a project record that was rejected")
             continue
-        report.ingested()
-        yield from project_triples(project, report, feed)
+        if project.grant in grants:  # another version of a project record (an older monthly dump, say)
+            first, seen = grants[project.grant]
+            report.merge(project.where, into=first, rule="the same grant number: another version of the project's "
+                                                           "record", where=project.where)
+            key = f"project/{project.grant}/{iri.slug(project.where)}"
+        else:
+            report.ingested()
+            first, seen, key = project.where, {}, None
+            grants[project.grant] = (first, seen)
+        yield from project_triples(project, report, feed, key=key, seen=seen)
         for where, part in project.rows:
             report.read()
             report.merge(where, into=project.where, rule=f"a {part} row of the same project (projectID)", where=where)

@@ -306,6 +306,23 @@ def test_every_participant_and_row_is_accounted_for(tmp_path):
     assert participants(graph, "101999004") == {("912345678", "participant", "SWE")}
 
 
+def test_an_older_version_of_a_project_is_merged_into_the_first_and_keeps_its_own_record(tmp_path):
+    lab = organisation_xml("912345678", "LAB", "SE")
+    (tmp_path / "2025-06").mkdir()
+    (tmp_path / "2025-12").mkdir()
+    (tmp_path / "2025-06" / "p.xml").write_text(project_xml("101999006", "VERS", lab))
+    both = "\n".join([lab, organisation_xml("912345679", "NEW PARTNER", "FI")])
+    (tmp_path / "2025-12" / "p.xml").write_text(project_xml("101999006", "VERS", both))
+    graph, report = parse_source(SPEC, tmp_path)
+    assert report.imbalance() is None
+    rules = sorted(m.rule for m in report.merges)
+    assert rules == ["the same PIC in the same role of the same project",
+                     "the same grant number: another version of the project's record"]
+    assert participants(graph, "101999006") == {("912345678", "participant", "SWE"), ("912345679", "participant", "FIN")}
+    records = set(graph.subjects(EAI.describes, cordis.project_node("101999006")))
+    assert len(records) == 2  # each version cites its own file and line
+
+
 def test_bulk_rows_of_a_project_the_dump_does_not_list_are_rejected(tmp_path):
     (tmp_path / "project.csv").write_text(BULK_PROJECT)
     stray = BULK_ORGANISATIONS.replace("101888002;BALTLM;911000002", "101000000;OTHER;911000002")
