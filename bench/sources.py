@@ -32,6 +32,7 @@ PRIORITIES = {"huggingface": PRIORITY_SELF_DECLARED, "cordis": PRIORITY_OFFICIAL
 
 def parse_ntriples(feed: Feed, report: Report) -> Iterator[Triple]:
     """Every triple of a generated N-Triples file, as rdflib terms (what every source parser yields)."""
+    report.file_read(feed.path.name)
     try:
         for triple in ox.parse(path=str(feed.path), format=ox.RdfFormat.N_TRIPLES):
             report.read()

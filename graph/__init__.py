@@ -24,7 +24,7 @@ _FRONT: dict[str, str] = {
     "analysis": "analysis", "export": "export", "formats": "query.formats",
     # stores
     "Store": "store.base", "QueryResult": "store.base", "QueryCancelled": "store.base", "StoreError": "store.base",
-    "SourceStatus": "store.base", "graph_source": "store.base",
+    "SourceStatus": "store.base", "graph_source": "store.base", "Ledger": "store.ledger", "read_ledger": "store.ledger",
     "ConfigError": "store.config", "endpoint": "store.config", "default_home": "store.embedded",
     "UnsafeIriError": "store.terms", "check_iri": "store.terms", "nt_term": "store.terms",
     # queries

@@ -228,10 +228,19 @@ def _union_turtle(path: Path, out) -> None:
 
 
 def _sources(store: Store) -> list[dict]:
-    return [{"id": s.source, "title": s.title, "licence": s.data_licence, "url": s.source_url,
+    """Each source by its public URL and version: the URL its input was read from when that is public (a live feed,
+    or a recording named by its repository and commit), else the source's homepage; never a local path."""
+    homepages = {str(source).rsplit("/", 1)[-1]: str(home) for source, home in store.execute(
+        f"SELECT ?s ?home WHERE {{ GRAPH <{META_GRAPH}> {{ ?s a <{EAI}Source> ; <{EAI}homepage> ?home }} }}").rows}
+    return [{"id": s.source, "title": s.title, "licence": s.data_licence,
+             "url": s.source_url if _public(s.source_url) else homepages.get(s.source),
              "version": s.version, "retrieved_at": s.retrieved_at, "last_run": s.last_run, "status": s.status,
              "records_read": s.records_read, "records_rejected": s.records_rejected, "triples": s.triples}
             for s in store.sources()]
+
+
+def _public(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("https://", "http://"))
 
 
 class _Counted:

@@ -18,6 +18,9 @@ and the load refuses the run rather than lose records without a word.
 (3, 1, 1, 1)
 >>> report.imbalance() is None, [f.path for f in report.files_skipped]
 (True, ['README.md'])
+
+A source whose records shrink by more than ``SourceSpec.max_shrink`` against its current run is refused by the load
+(see :mod:`euaigraph.graph.load.pipeline`), so a feed cut short cannot replace a whole source.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from .recording import Origins
 
 Triple = tuple[Node, Node, Node]
 
@@ -111,6 +118,7 @@ class Report:
         self.records_read += n
 
     def ingested(self, n: int = 1) -> None:
+        """``n`` records read that now stand in the graph on their own."""
         self.records_ingested += n
 
     def reject(self, where: str, reason: str) -> None:
@@ -131,8 +139,27 @@ class Report:
         self.files.append(FileOutcome(path, "skipped", reason))
 
     def note(self, text: str) -> None:
-        """Something the analyst should know about this run (stored with it and shown on the Sources page)."""
-        self.notes.append(text)
+        """Something the analyst should know about this run (stored with it and shown on the Sources page).
+        A note said twice is kept once."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    @property
+    def records_kept(self) -> int:
+        """Records that reached the graph, alone or folded into another: what the shrink guard compares."""
+        return self.records_ingested + self.records_merged
+
+    def unaccounted(self, feed: Feed) -> list[str]:
+        """Files under the feed that were neither read nor skipped (paths as :func:`walk` names them).
+
+        >>> import tempfile; folder = Path(tempfile.mkdtemp())
+        >>> for name in ("a.yaml", "sub/b.yaml"): _ = (folder / name).parent.mkdir(exist_ok=True), (folder / name).write_text("x")
+        >>> report = Report("demo"); report.file_read("a.yaml")
+        >>> report.unaccounted(Feed.from_path(folder))
+        ['sub/b.yaml']
+        """
+        seen = {f.path for f in self.files}
+        return [rel for _path, rel in walk(feed) if rel not in seen]
 
     @property
     def files_skipped(self) -> list[FileOutcome]:
@@ -172,30 +199,58 @@ class Report:
 
 @dataclass(frozen=True)
 class Feed:
-    """The input of one run: a local file or folder, and where and when it came from."""
+    """The input of one run: a local file or folder, and where and when it came from.
+
+    ``origins`` says, for a recorded feed, where each of its files was published (see
+    :mod:`euaigraph.ingest.recording`), so records can cite the public file at its recorded commit.
+    """
 
     path: Path
     url: str
     retrieved_at: datetime
     version: str | None = None
+    origins: Origins | None = None
 
     @classmethod
     def from_path(cls, path: Path, *, url: str | None = None) -> Feed:
-        """An offline feed: the file's URL is its ``file:`` URI unless given; version is its content hash."""
+        """An offline feed. Its URL and version are the public ones of a recording (the ``MANIFEST.csv`` of the
+        recordings folder names each file's repository and commit) where there is one, else its ``file:`` URI and
+        content hash; ``url`` overrides the URL."""
+        from .recording import origins_of
+
         path = Path(path).resolve()
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {path}")
         mtime = max((p.stat().st_mtime for p in _files(path)), default=path.stat().st_mtime)
+        origins = origins_of(path)
+        # The public URL and commit stand for the feed only when every one of its files is the recorded one.
+        whole = origins is not None and len(origins.files) == len(_files(path))
         return cls(
             path=path,
-            url=url or path.as_uri(),
+            url=url or (origins.public_url() if whole else path.as_uri()),
             retrieved_at=datetime.fromtimestamp(mtime, UTC).replace(microsecond=0),
-            version=f"sha256:{content_hash(path)[:16]}",
+            version=origins.version() if whole else f"sha256:{content_hash(path)[:16]}",
+            origins=origins,
         )
+
+    @property
+    def root(self) -> Path:
+        """The folder file paths are named from (the feed itself, or a single file's folder)."""
+        return self.path if self.path.is_dir() else self.path.parent
+
+    def public_url(self, rel: str) -> str | None:
+        """The public http(s) URL of one file of the feed (path relative to :attr:`root`), where known."""
+        return self.origins.file_url(rel) if self.origins else None
 
 
 def _files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
+def walk(feed: Feed) -> list[tuple[Path, str]]:
+    """Every file of the feed, sub-folders included, sorted, with its path relative to :attr:`Feed.root` (the
+    name every report and locator uses). A feed that is one file is that file."""
+    return [(p, p.relative_to(feed.root).as_posix()) for p in _files(feed.path)]
 
 
 def content_hash(path: Path) -> str:
@@ -237,6 +292,9 @@ class SourceSpec:
     description: str = ""
     #: What to know about the data's terms when there is no licence, or beyond it (shown with the source).
     licence_note: str = ""
+    #: The largest share of records a run may lose against the current run before the load refuses it (the
+    #: analyst can accept a real shrink with ``--accept-shrink``).
+    max_shrink: float = 0.2
 
     @property
     def shipped(self) -> bool:

@@ -1,7 +1,10 @@
 """Reading CORDIS project records: the project XML of the monthly dump, and the CSV/JSON bulk dumps.
 
 Every reader yields :class:`Project` records with the same fields, so one emitter (``sources/cordis.py``) turns any
-of them into triples. A record keeps where it came from (``file:line``, or ``file[n]`` for JSON rows).
+of them into triples. A record keeps where it came from (``file:line``, or ``file[n]`` for JSON rows). A bulk dump's
+rows of programmes, topics and fields stay listed with their project (``Project.rows``), and rows naming a project
+the dump's project file does not list are returned as orphans, so the ledger accounts for every row. A CSV part
+cut short is refused (see :mod:`euaigraph.ingest.csv_table`).
 
 The bulk dumps (``cordis-HORIZONprojects-csv.zip`` / ``-json.zip``) are a set of files in one folder:
 ``project``, ``organization``, ``legalBasis``, ``topics`` and ``euroSciVoc`` (``.csv`` with ``;`` separators, or
@@ -16,8 +19,6 @@ dotted programme codes (``HORIZON.2.4.6`` sits under ``HORIZON.2.4``), which is 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
 import zlib
@@ -28,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .safe_parse import (DEFAULT_MAX_BYTES, MalformedInput, UnsafeInput, decode_utf8, parse_json, parse_xml,
-                         read_capped)
+from .csv_table import read_table
+from .safe_parse import DEFAULT_MAX_BYTES, MalformedInput, UnsafeInput, parse_json, parse_xml
 
 SOURCE_ID = "cordis"
 BULK_PARTS = ("project", "organization", "legalBasis", "topics", "euroSciVoc")
@@ -90,6 +91,8 @@ class Project:
     fields: list[Category] = field(default_factory=list)
     priorities: list[Category] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
+    #: (locator, part) of the bulk dump rows (programmes, topics, fields) joined into this project
+    rows: list[tuple[str, str]] = field(default_factory=list)
 
 
 def amount(text: Any) -> str | None:
@@ -126,6 +129,9 @@ def read_xml(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Pr
     """One ``<project>`` file of the CORDIS XML dump. Raises FeedError subclasses for unreadable files."""
     document = parse_xml(SOURCE_ID, path, name=name, max_bytes=max_bytes)
     root = document.root
+    if root.tag != "project":  # another XML file: say what was expected, read nothing of it
+        raise MalformedInput(SOURCE_ID, f"{name}:{document.line(root) or 1}",
+                             f"not a CORDIS project file: the root element is <{root.tag[:80]}>, expected <project>")
 
     def where(element: ET.Element) -> str:
         line = document.line(element)
@@ -137,8 +143,6 @@ def read_xml(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Pr
         ec_contribution=amount(_text(root, "ecMaxContribution")), status=_text(root, "status"),
         doi=_text(root, "identifiers/grantDoi"), updated=(_text(root, "lastUpdateDate") or "")[:10] or None,
     )
-    if root.tag != "project":
-        project.grant = None  # not a project file: reported as a record without a grant id
     for element in root.findall("relations/associations/organization"):
         project.participants.append(_xml_participant(element, where(element)))
     for element in root.findall("relations/associations/programme"):
@@ -213,14 +217,15 @@ def _rows(path: Path, name: str, max_bytes: int) -> Iterator[tuple[str, dict[str
             if isinstance(row, dict):
                 yield f"{name}[{n}]", row
         return
-    text = decode_utf8(SOURCE_ID, path, read_capped(SOURCE_ID, path, name=name, max_bytes=max_bytes), name=name)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
-    for row in reader:
-        yield f"{name}:{reader.line_num}", row
+    table = read_table(SOURCE_ID, path, name, delimiter=";", max_bytes=max_bytes)
+    for line, row in table.rows:
+        yield f"{name}:{line}", dict(zip(table.header, row))
 
 
-def read_bulk(folder: Path, base: Path, *, prefix: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Project]:
-    """The projects of one bulk dump folder, joined with their organisations, programmes, topics and fields."""
+def read_bulk(folder: Path, base: Path, *, prefix: str = "", max_bytes: int = DEFAULT_MAX_BYTES,
+              orphans: list[tuple[str, str, str]] | None = None) -> Iterator[Project]:
+    """The projects of one bulk dump folder, joined with their organisations, programmes, topics and fields.
+    Rows naming no project of the project file are appended to ``orphans`` as (locator, part, project id)."""
     parts = bulk_parts(folder)
 
     def name(path: Path) -> str:
@@ -232,9 +237,14 @@ def read_bulk(folder: Path, base: Path, *, prefix: str = "", max_bytes: int = DE
             continue
         for where, row in _rows(path, name(path), max_bytes):
             by_project[str(row.get("projectID") or "").strip()][part].append((where, row))
+    listed = set()
     for where, row in _rows(parts["project"], name(parts["project"]), max_bytes):
         grant = str(row.get("id") or "").strip() or None
-        yield _bulk_project(where, grant, row, by_project.get(grant or "", {}))
+        listed.add(grant or "")
+        yield _bulk_project(where, grant, row, by_project.get(grant or "", {}) if grant else {})
+    for grant, related in by_project.items():
+        if (grant not in listed or not grant) and orphans is not None:
+            orphans.extend((where, part, grant) for part, rows in related.items() for where, _row in rows)
 
 
 def _bulk_project(where: str, grant: str | None, row: dict[str, Any], related: dict[str, list]) -> Project:
@@ -248,6 +258,8 @@ def _bulk_project(where: str, grant: str | None, row: dict[str, Any], related: d
         status=get("status"), doi=get("grantDoi"), updated=(get("contentUpdateDate") or "")[:10] or None,
         funding_schemes=[get("fundingScheme")] if get("fundingScheme") else [],
     )
+    project.rows = [(where, part) for part in ("legalBasis", "topics", "euroSciVoc")
+                    for where, _row in related.get(part, [])]
     titles = {str(r.get("legalBasis") or "").strip(): r.get("title") for _w, r in related.get("legalBasis", [])}
     codes = list(titles) or [c.strip() for c in str(get("legalBasis") or "").split(";")]
     project.programmes = [Programme(code, titles.get(code), programme_parents(code)) for code in codes if code]

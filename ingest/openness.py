@@ -129,15 +129,6 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
     return safe_yaml.problem(exc)
 
 
-def feed_files(feed: Feed, folder: str, suffixes: tuple[str, ...]) -> tuple[Path, list[Path]]:
-    """The feed root and its record files: the file itself, ``<folder>/*`` if present, else the root's files."""
-    if feed.path.is_file():
-        return feed.path.parent, [feed.path]
-    base = feed.path / folder if (feed.path / folder).is_dir() else feed.path
-    files = sorted(p for p in base.iterdir() if p.is_file() and p.suffix in suffixes and not p.name.startswith("_"))
-    return feed.path, files
-
-
 # -- identity ---------------------------------------------------------------------------------------------------
 def resolve_model(source_id: str, report: Report, name: str, candidates: list[Any], where: str,
                   *, scoped: bool = True) -> tuple[URIRef | None, list[Triple]]:

@@ -35,6 +35,7 @@ class EAI(DefinedNamespace):
     Dataset: URIRef  # class: dataset
     Deployment: URIRef  # class: deployment
     DevelopmentRelations: URIRef  # concept: development
+    FeedFile: URIRef  # class: feed file
     FundingProgramme: URIRef  # class: funding programme
     FundingRelations: URIRef  # concept: funding
     GPUCluster: URIRef  # class: GPU cluster
@@ -52,6 +53,7 @@ class EAI(DefinedNamespace):
     LineageRelations: URIRef  # concept: lineage
     Membership: URIRef  # class: membership
     MergeRecord: URIRef  # class: merge record
+    MergedRecord: URIRef  # class: merged record
     ModelFamily: URIRef  # class: model family
     NonCommercialLicence: URIRef  # concept: non-commercial
     OpenLicence: URIRef  # concept: open
@@ -81,13 +83,14 @@ class EAI(DefinedNamespace):
     acceleratorCount: URIRef  # datatype property: accelerator count
     acceleratorVendor: URIRef  # object property: accelerator vendor
     accessLevel: URIRef  # datatype property: access level
-    accessed: URIRef  # datatype property: accessed
+    accessed: URIRef  # datatype property: accessed (retrieval date)
     acronym: URIRef  # datatype property: acronym
     activityType: URIRef  # datatype property: activity type
     adapterOf: URIRef  # object property: adapter of
     affiliatedWith: URIRef  # object property: affiliated with
     aiFactoryWave: URIRef  # datatype property: AI Factory wave
     architecture: URIRef  # datatype property: architecture
+    assessmentDate: URIRef  # datatype property: assessment or catalogue date
     attributionDuty: URIRef  # datatype property: attribution duty
     awardedTo: URIRef  # object property: awarded to
     bloc: URIRef  # object property: bloc
@@ -129,7 +132,11 @@ class EAI(DefinedNamespace):
     euroHPC: URIRef  # datatype property: EuroHPC
     evidence: URIRef  # object property: evidence
     facilityKind: URIRef  # datatype property: facility kind
+    feedFile: URIRef  # object property: feed file
     fieldOfUseRestrictions: URIRef  # datatype property: field-of-use restrictions
+    fileStatus: URIRef  # datatype property: file status
+    filesRead: URIRef  # datatype property: files read
+    filesSkipped: URIRef  # datatype property: files skipped
     fineTunedFrom: URIRef  # object property: fine-tuned from
     fromDay: URIRef  # datatype property: from day
     fsfLibre: URIRef  # datatype property: FSF libre
@@ -158,12 +165,15 @@ class EAI(DefinedNamespace):
     liveUrl: URIRef  # object property: live URL
     locator: URIRef  # datatype property: locator
     maintainedBy: URIRef  # object property: maintained by
+    maximumShrink: URIRef  # datatype property: maximum shrink
     memberCountry: URIRef  # object property: member country
     membership: URIRef  # object property: membership
     mergeKey: URIRef  # datatype property: merge key
     mergeRecord: URIRef  # object property: merge record
     mergeRule: URIRef  # datatype property: merge rule
+    merged: URIRef  # object property: merged
     mergedFrom: URIRef  # object property: merged from
+    mergedInto: URIRef  # datatype property: merged into
     mergedRecord: URIRef  # object property: merged record
     minimumTriples: URIRef  # datatype property: minimum triples
     modality: URIRef  # datatype property: modality
@@ -194,6 +204,8 @@ class EAI(DefinedNamespace):
     quantisedFrom: URIRef  # object property: quantised from
     reason: URIRef  # datatype property: reason
     recordUrl: URIRef  # object property: record URL
+    recordsIngested: URIRef  # datatype property: records ingested
+    recordsMerged: URIRef  # datatype property: records merged
     recordsRead: URIRef  # datatype property: records read
     recordsRejected: URIRef  # datatype property: records rejected
     rejected: URIRef  # object property: rejected

@@ -1,9 +1,15 @@
-"""Sources: each source with its licence, URL, version, last run, counts and rejected records; how to refresh."""
+"""Sources: each source with its licence, URL, version, last run and counts; the ledger of a source's last run
+(files read and skipped, records ingested, rejected and merged, notes); how to refresh.
+
+Every value that came from a feed or a parser message (file names, reasons, notes, URLs, versions, errors) is
+shown through dataframes, ``st.text`` or ``st.code``, never through Markdown.
+"""
 
 import pandas as pd
 import streamlit as st
 
 from euaigraph.explorer import components, precomputed, state
+from euaigraph.graph import read_ledger
 
 ctx = state.context()
 st.title("Sources")
@@ -18,24 +24,41 @@ st.dataframe(pd.DataFrame([{
 st.caption("Priority decides which claim wins where sources disagree: 1 curated, 2 official register, "
            "3 self-declared, 4 third-party index. Every claim is kept; the entity pages show them side by side.")
 
+st.subheader("Ledger of the last run")
+st.caption("Every file under the input is read or skipped with a reason, and every record read ends ingested, "
+           "rejected (where and why) or merged into another record (by a stated rule); a run that does not balance "
+           "is refused. The same ledger: `euaigraph sources --details SOURCE`, or the saved question "
+           "provenance/ingest-ledger.")
+ids = [d.status.source for d in details if d.status.source != "derived"]
+chosen = st.selectbox("Source", ids, key="ledger_source") if ids else None
+ledger = read_ledger(ctx.store, chosen) if chosen else None  # read fresh: a failed run leaves the data version as it was
+if chosen and ledger is None:
+    st.info("This source has no recorded run.")
+elif ledger is not None:
+    st.dataframe(pd.DataFrame(ledger.summary(), columns=["", "value"]), hide_index=True, width="stretch")
+    if ledger.balanced is False:
+        st.error("This run does not balance: some records read have no outcome.")
+    parts = (("Files skipped and read", ledger.files, ["file", "status", "reason"]),
+             ("Rejected records", ledger.rejected, ["where", "why"]),
+             ("Merged records", ledger.merges, ["record", "merged into", "rule", "where"]),
+             ("Names no alias table resolves (counted, never guessed)", ledger.unresolved, ["name", "kind", "where"]),
+             ("Notes", [(n,) for n in ledger.notes], ["note"]))
+    for title, rows, columns in parts:
+        if rows:
+            st.caption(f"{title} ({len(rows)}, at most 500 of each kind itemised)")
+            st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
+
 for d in details:
     s = d.status
     problems = f" · {s.records_rejected} rejected" if s.records_rejected else ""
-    text = components.plain
-    with st.expander(f"{text(s.source)}: {text(s.title)}{problems}"):
-        st.markdown(f"**Licence** {text(s.data_licence or 'unknown')}  \n**Homepage** {text(d.homepage or '–')}  \n"
-                    f"**Input** {text(s.source_url or '–')} (version {text(s.version or '–')}, "
-                    f"retrieved {text(s.retrieved_at or '–')})"
-                    f"  \n**Live feed** {text(d.live_url or 'none')}  \n"
-                    f"**Current graph** {text(s.current_graph or '–')}")
+    with st.expander(f"{s.source}: {s.title}{problems}"):
+        st.dataframe(pd.DataFrame([
+            ("licence", s.data_licence or "unknown"), ("homepage", d.homepage or "–"),
+            ("input", s.source_url or "–"), ("version", s.version or "–"), ("retrieved", s.retrieved_at or "–"),
+            ("live feed", d.live_url or "none"), ("current graph", s.current_graph or "–")],
+            columns=["", "value"]), hide_index=True, width="stretch")
         if d.error:
-            st.error(f"Last run failed: {text(d.error)}")
-        if d.rejected:
-            st.markdown(f"**Rejected records of the last run** ({s.records_rejected}, at most 500 itemised)")
-            st.dataframe(pd.DataFrame(d.rejected, columns=["where", "why"]), hide_index=True, width="stretch")
-        if d.unresolved:
-            st.markdown("**Names no alias table resolves** (counted, never guessed)")
-            st.dataframe(pd.DataFrame(d.unresolved, columns=["name", "kind", "where"]), hide_index=True,
-                         width="stretch")
-        st.markdown("**How to refresh**")
+            st.error("The last run failed; the previous graph stays current. Why:")
+            st.code(d.error, language=None)
+        st.caption("How to refresh")
         st.code("\n".join(d.refresh), language="bash")

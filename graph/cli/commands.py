@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from euaigraph import __version__
 from euaigraph.ingest import registry
@@ -92,18 +93,20 @@ def _guarded(ctx: typer.Context, action):
 
 
 def _print_outcomes(outcomes) -> bool:
-    table = Table("source", "status", "records", "triples", "rejected", "unresolved", "message")
+    table = Table("source", "status", "records", "ingested", "rejected", "merged", "triples", "unresolved", "message")
     for o in outcomes:
         r = o.run.report
         table.add_row(shown(o.run.spec.id), "ok" if o.ok else "[red]failed[/]", str(r.records_read),
-                      str(o.run.triples_written), str(r.records_rejected), str(r.unresolved_count),
-                      "" if o.ok else shown(o.message))
+                      str(r.records_ingested), str(r.records_rejected), str(r.records_merged),
+                      str(o.run.triples_written), str(r.unresolved_count), "" if o.ok else Text(o.message))
     console.print(table)
     return all(o.ok for o in outcomes)
 
 
 WARM_OPTION = typer.Option("--warm/--no-warm", help="Then answer every saved question for the new data version, so "
                            "the explorer and `query` serve kept answers (embedded store).")
+SHRINK_OPTION = typer.Option("--accept-shrink", help="Load a source even if it keeps fewer records than its current "
+                             "run by more than the share it allows (20% by default): for a source that really shrank.")
 
 
 @app.command()
@@ -111,13 +114,14 @@ def build(
     ctx: typer.Context,
     feeds: Annotated[Path | None, typer.Option(help="Also ingest every feed recorded in this folder (e.g. ../shared/data).")] = None,
     warm_answers: Annotated[bool, WARM_OPTION] = True,
+    accept_shrink: Annotated[bool, SHRINK_OPTION] = False,
 ) -> None:
     """Build the shipped graph (reference data and curated facts) in one swap; with --feeds, the feeds too."""
     def action(c: Ctx):
         jobs = registry.build_jobs(feeds=feeds)
         with c.open(writable=True) as store:
             outcomes = ingest_many(store, jobs, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"),
-                                   all_or_nothing=feeds is None)
+                                   all_or_nothing=feeds is None, accept_shrink=accept_shrink)
         ok = _print_outcomes(outcomes)
         if warm_answers and any(o.ok for o in outcomes):
             _warm_after_change(c)
@@ -147,6 +151,7 @@ def ingest_command(
     file: Annotated[Path | None, typer.Option("--file", help="Read this file or folder instead of fetching.")] = None,
     live: Annotated[bool, typer.Option(help="Fetch the live feed into the cache first.")] = False,
     warm_answers: Annotated[bool, WARM_OPTION] = True,
+    accept_shrink: Annotated[bool, SHRINK_OPTION] = False,
 ) -> None:
     """Ingest one source from a file/folder (offline), its shipped file, or the live feed."""
     def action(c: Ctx):
@@ -163,7 +168,8 @@ def ingest_command(
         else:
             raise IngestError(f"{source} needs --file PATH (a recorded feed) or --live")
         with c.open(writable=True) as store:
-            outcome = ingest(store, spec, feed, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"))
+            outcome = ingest(store, spec, feed, progress=lambda m: err.print(f"[dim]{shown(m)}[/]"),
+                             accept_shrink=accept_shrink)
         _print_outcomes([outcome])
         if warm_answers:
             _warm_after_change(c)

@@ -12,11 +12,32 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from euaigraph.ingest import registry
 
 from euaigraph.graph.cli.commands import Ctx, _guarded, app, console, err, fail, shown
 from euaigraph.graph.store.safe_files import create_new, remove
+from euaigraph.graph.store.ledger import Ledger, read_ledger
+
+
+
+def _print_ledger(ledger: Ledger) -> None:
+    """Every part of the ledger as plain text (feed values are never read as markup)."""
+    def table(title: str, header: tuple[str, ...], rows) -> None:
+        if not rows:
+            return
+        out = Table(*header, title=title, title_justify="left")
+        for row in rows:
+            out.add_row(*(Text(str(value)) for value in row))
+        console.print(out)
+
+    table(f"Ledger of the last run of {ledger.source}", ("", "value"), ledger.summary())
+    table("Files skipped and read", ("file", "status", "reason"), ledger.files)
+    table("Rejected records (where, why)", ("where", "why"), ledger.rejected)
+    table("Merged records (which, into what, by which rule)", ("record", "into", "rule", "where"), ledger.merges)
+    table("Names no alias table resolves", ("name", "kind", "where"), ledger.unresolved)
+    table("Notes", ("note",), [(note,) for note in ledger.notes])
 
 
 @app.command()
@@ -154,9 +175,19 @@ def warm(
 def sources(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="List every registered source, loaded or not.")] = False,
+    details: Annotated[str | None, typer.Option("--details", metavar="SOURCE",
+                                                help="Print the ledger of this source's last run.")] = None,
 ) -> None:
-    """Sources in the store with their last run, counts and freshness."""
+    """Sources in the store with their last run, counts and freshness; with --details, one source's ledger."""
     def action(c: Ctx):
+        if details is not None:
+            registry.get(details)  # an unknown id names the known ones
+            with c.open() as store:
+                found = read_ledger(store, details)
+            if found is None:
+                raise fail(f"{details} has never been loaded into this store")
+            _print_ledger(found)
+            return
         with c.open() as store:
             loaded = {s.source: s for s in store.sources()}
         table = Table("source", "status", "last run", "retrieved", "version", "triples", "read", "rejected")

@@ -378,7 +378,7 @@ def stage(store: Store, staged: Sequence[Staged], workdir: Path) -> Staged:
     feed = Feed(path=path, url=str(URIRef("https://w3id.org/euaigraph/ontology")), retrieved_at=datetime.now(UTC))
     inputs = gather(store, staged)
     report.read(len(inputs.claims))
-    report.ingested(len(inputs.claims))
+    report.ingested(len(inputs.claims))  # every claim gathered is an input of the computation
     written = 0
     with path.open("w", encoding="utf-8") as out:
         for s, p, o in dict.fromkeys(compute(inputs)):

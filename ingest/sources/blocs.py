@@ -1,6 +1,7 @@
 """Blocs and dated memberships (EU, EEA, EFTA, Horizon Europe association) from ``data/curated/blocs.yaml``.
 
-"European" is then a query parameter: a bloc and a date select the member countries on that day.
+"European" is then a query parameter: a bloc and a date select the member countries on that day. Every bloc and
+membership is a record citing its pages (a membership without its own page cites its bloc's).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from euaigraph.ontology.iri import bloc_iri, country_iri, node_iri
+from euaigraph.ontology.iri import bloc_iri, country_iri, node_iri, record_iri
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, Report, SourceSpec, Triple
@@ -33,8 +34,12 @@ def blocs() -> dict[str, str]:
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     data = load_yaml(feed.path) or {}
+    report.file_read(feed.path.name)
+    pages: dict[str, list[dict]] = {}
     for bloc in data.get("blocs") or []:
         report.read()
+        report.ingested()
+        pages[bloc["id"]] = bloc["sources"]
         node = bloc_iri(bloc["id"])
         yield node, RDF.type, EAI.Bloc
         yield node, RDFS.label, Literal(bloc["name"])
@@ -47,8 +52,14 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
         if start is None:
             report.reject(where, f"membership of {item.get('country')} in {item.get('bloc')} has no valid 'from' date")
             continue
+        report.ingested()
         country = country_iri(item["country"])
         node = node_iri("membership", item["country"], item["bloc"], str(item["from"]))
+        cites = [{"url": item["url"], "accessed": item.get("accessed")}] if item.get("url") else pages.get(item["bloc"], [])
+        record = f"membership/{item['country']}/{item['bloc']}/{item['from']}"
+        yield from source_record(SOURCE.id, record, node, urls=[c["url"] for c in cites],
+                                 accessed=cites[0].get("accessed") if cites else None, locator=where)
+        yield record_iri(SOURCE.id, record), EAI.describes, country  # the membership link is stated about it
         yield country, EAI.membership, node
         yield node, RDF.type, EAI.Membership
         yield node, EAI.memberCountry, country

@@ -9,6 +9,12 @@ organisation is the curated one with this PIC, else the curated one with this le
 node keyed by its PIC (``org/pic-<pic>``), listed as unresolved. Countries come as ISO 3166 alpha-2 codes, except
 the EU's own ``EL`` (Greece) and ``UK`` (United Kingdom). Policy-priority markers are kept when their weight is
 above 0 (a weight of 0 says the project does not contribute to that priority).
+
+Records: every project, every participant (an organisation in a role; the same PIC listed twice in one role of one
+project is merged into the first listing), and every other bulk-dump row (programmes, topics, fields: merged into
+their project, or rejected when the dump's project file does not list that project). Every file of the feed is read
+or skipped with its reason. Each record cites the project's CORDIS page, with the day it was retrieved and, as its
+assessment date, the register's last update of the project.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from euaigraph.ontology.vocab import EAI
 
 from ..aliases import aliases
 from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple
-from ..cordis_read import SOURCE_ID, Category, Participant, Programme, Project, read_bulk, read_xml, unzip
+from ..cordis_read import BULK_PARTS, SOURCE_ID, Category, Participant, Programme, Project, read_bulk, read_xml, unzip
 from ..curated import records
 from ..emit import boolean, date_literal, decimal, source_record
 from ..normalise import resolve_country
@@ -85,10 +91,15 @@ def organisation(participant: Participant) -> tuple[URIRef, bool]:
 
 
 # -- triples ----------------------------------------------------------------------------------------------------
-def project_triples(project: Project, report: Report) -> Iterator[Triple]:
+def project_triples(project: Project, report: Report, feed: Feed, *, key: str | None = None,
+                    seen: dict[URIRef, str] | None = None) -> Iterator[Triple]:
+    """The project's facts; ``key`` names its record (another version of a project gets a key of its own) and
+    ``seen`` the participations already written for this grant (a repeated one is merged)."""
     grant = project.grant
     assert grant is not None
     node = project_node(grant)
+    key = key or f"project/{grant}"
+    record = iri.record_iri(SOURCE_ID, key)
     yield node, RDF.type, EAI.Project
     yield node, EAI.grantNumber, Literal(grant)
     for value, predicate in ((project.title, RDFS.label), (project.acronym, EAI.acronym),
@@ -107,6 +118,8 @@ def project_triples(project: Project, report: Report) -> Iterator[Triple]:
     for programme in project.programmes:
         yield node, EAI.underProgramme, programme_node(programme.code)
         yield from programme_triples(programme)
+        for code in (programme.code, *programme.parents):  # the project file states the chain
+            yield record, EAI.describes, programme_node(code)
     for topic in dict.fromkeys(project.topics):
         yield node, EAI.topic, Literal(topic)
     for scheme in dict.fromkeys(project.funding_schemes):
@@ -114,14 +127,20 @@ def project_triples(project: Project, report: Report) -> Iterator[Triple]:
     for category in project.fields:
         yield node, EAI.theme, iri.concept_iri("euroscivoc", category.code)
         yield from field_triples(category)
+        codes = [c for c in category.code.strip("/").split("/") if c]
+        for depth in range(len(codes)):
+            yield record, EAI.describes, iri.concept_iri("euroscivoc", "/".join(codes[: depth + 1]))
     for priority in project.priorities:
         if priority.weight is None or priority.weight > 0:
             yield node, EAI.policyPriority, Literal(priority.code)
-    seen: set[URIRef] = set()
+    seen = {} if seen is None else seen
     for participant in project.participants:
-        yield from participant_triples(node, grant, participant, report, seen)
-    yield from source_record(SOURCE_ID, f"project/{grant}", node, urls=[PROJECT_URL.format(grant=grant)],
-                             locator=project.where)
+        yield from participant_triples(node, grant, participant, report, seen, feed)
+    yield from source_record(SOURCE_ID, key, node, urls=[PROJECT_URL.format(grant=grant)],
+                             accessed=feed.retrieved_at, locator=project.where)
+    updated = date_literal(project.updated) if project.updated else None
+    if updated is not None:
+        yield record, EAI.assessmentDate, updated
 
 
 def programme_triples(programme: Programme) -> Iterator[Triple]:
@@ -158,7 +177,8 @@ def field_triples(category: Category) -> Iterator[Triple]:
 
 
 def participant_triples(project: URIRef, grant: str, participant: Participant, report: Report,
-                        seen: set[URIRef]) -> Iterator[Triple]:
+                        seen: dict[URIRef, str], feed: Feed) -> Iterator[Triple]:
+    report.read()
     if not participant.pic:
         report.reject(participant.where, f"participant {participant.legal_name!r} of project {grant} has no PIC")
         return
@@ -168,8 +188,11 @@ def participant_triples(project: URIRef, grant: str, participant: Participant, r
     role = participant.role or "participant"
     node = iri.node_iri("participation", grant, participant.pic, role)
     if node in seen:  # the same organisation listed twice in the same role: one participation
+        report.merge(participant.where, into=seen[node], rule="the same PIC in the same role of the same project",
+                     where=participant.where)
         return
-    seen.add(node)
+    report.ingested()
+    seen[node] = participant.where
     yield org, RDF.type, EAI.Organisation
     yield from _organisation_facts(org, is_curated, participant, report)
     yield project, EAI.participation, node
@@ -190,7 +213,9 @@ def participant_triples(project: URIRef, grant: str, participant: Participant, r
     if role == "coordinator":
         yield project, EAI.coordinator, org
     yield from source_record(SOURCE_ID, f"participation/{grant}/{participant.pic}/{role}", node,
-                             urls=[PROJECT_URL.format(grant=grant)], locator=participant.where)
+                             urls=[PROJECT_URL.format(grant=grant)], accessed=feed.retrieved_at,
+                             locator=participant.where)
+    yield iri.record_iri(SOURCE_ID, f"participation/{grant}/{participant.pic}/{role}"), EAI.describes, org
 
 
 def _organisation_facts(org: URIRef, is_curated: bool, participant: Participant, report: Report) -> Iterator[Triple]:
@@ -212,43 +237,70 @@ def _organisation_facts(org: URIRef, is_curated: bool, participant: Participant,
 
 
 # -- the feed ---------------------------------------------------------------------------------------------------
-def projects(feed: Feed, report: Report) -> Iterator[Project]:
+def projects(feed: Feed, report: Report, orphans: list[tuple[str, str, str]]) -> Iterator[Project]:
     """Every project record of the feed: XML files, bulk dump folders (a folder with a ``project`` file) and dump
-    archives (``.zip``, extracted to a temporary folder)."""
-    root = feed.path if feed.path.is_dir() else feed.path.parent
-    yield from _walk(feed.path, root, "", report)
+    archives (``.zip``, extracted to a temporary folder). Every file is read or skipped with its reason."""
+    yield from _walk(feed.path, feed.root, "", report, orphans)
 
 
-def _walk(top: Path, root: Path, prefix: str, report: Report) -> Iterator[Project]:
+def _walk(top: Path, root: Path, prefix: str, report: Report, orphans: list) -> Iterator[Project]:
     paths = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
     bulk_folders = sorted({p.parent for p in paths if p.stem == "project" and p.suffix in (".csv", ".json")})
     for path in paths:
-        name, suffix = prefix + str(path.relative_to(root)), path.suffix.lower()
+        name, suffix = prefix + path.relative_to(root).as_posix(), path.suffix.lower()
         if suffix == ".xml":
+            report.file_read(name)
             try:
                 yield read_xml(path, name)
             except MalformedInput as exc:  # one unreadable record costs that record
                 report.read()
                 report.reject(exc.where, exc.message)
         elif suffix == ".zip":
+            report.file_read(name)
             with tempfile.TemporaryDirectory(prefix="euaigraph-cordis-") as tmp:
                 unzip(path, name, Path(tmp))
-                yield from _walk(Path(tmp), Path(tmp), f"{name}!/", report)
-        elif path.parent not in bulk_folders and suffix in (".csv", ".json"):
-            report.notes.append(f"{name}: not part of a CORDIS bulk dump (no project file beside it); skipped")
+                yield from _walk(Path(tmp), Path(tmp), f"{name}!/", report, orphans)
+        elif path.parent in bulk_folders and path.stem in BULK_PARTS and suffix in (".csv", ".json"):
+            report.file_read(name)
+        elif suffix in (".csv", ".json"):
+            report.file_skipped(name, "not part of a CORDIS bulk dump (no project file beside it)")
+        else:
+            report.file_skipped(name, f"not a CORDIS project file ({suffix or 'no suffix'}: XML, bulk CSV/JSON or zip)")
     for folder in bulk_folders:
-        yield from read_bulk(folder, root, prefix=prefix)
+        yield from read_bulk(folder, root, prefix=prefix, orphans=orphans)
 
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     found = False
-    for project in projects(feed, report):
+    orphans: list[tuple[str, str, str]] = []
+    #: grant -> (locator of its first record, participations written); later records of a grant are other versions
+    grants: dict[str, tuple[str, dict[URIRef, str]]] = {}
+    for project in projects(feed, report, orphans):
         found = True
         report.read()
         if not project.grant:
             report.reject(project.where, "project record has no grant id (<id>); skipped")
+            for participant in project.participants:
+                report.read()
+                report.reject(participant.where, "a participant of a project record that was rejected")
             continue
-        yield from project_triples(project, report)
+        if project.grant in grants:  # another version of a project record (an older monthly dump, say)
+            first, seen = grants[project.grant]
+            report.merge(project.where, into=first, rule="the same grant number: another version of the project's "
+                                                           "record", where=project.where)
+            key = f"project/{project.grant}/{iri.slug(project.where)}"
+        else:
+            report.ingested()
+            first, seen, key = project.where, {}, None
+            grants[project.grant] = (first, seen)
+        yield from project_triples(project, report, feed, key=key, seen=seen)
+        for where, part in project.rows:
+            report.read()
+            report.merge(where, into=project.where, rule=f"a {part} row of the same project (projectID)", where=where)
+    for where, part, grant in orphans:
+        report.read()
+        report.reject(where, f"a {part} row of project {grant or '(no id)'}, which the dump's project file does "
+                             f"not list")
     if not found and report.rejected:  # files were there, but none could be read: say where and why
         raise FeedError(SOURCE_ID, report.rejected[0].where, f"no readable project file: {report.rejected[0].reason}")
     if not found:

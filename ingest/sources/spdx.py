@@ -9,6 +9,10 @@ source uses) with name, OSI approval, deprecation, the FSF-libre flag where the 
 kind of component (code, data or documentation), as ``eai:mofAcceptedFor``. The file is in the SPDX list's shape;
 only what MOF itself asserts is written, since its copies of the SPDX flags come from an older list.
 
+Records are the list's entries (each ingested, or rejected with its index and why); files other than the JSON lists
+are skipped, saying so. Each record cites the licence's SPDX page (MOF: its list file at the recorded commit), with
+the day it was retrieved and, as its assessment date, the release date of the list edition that states it.
+
 >>> licence_id({"licenseId": "MIT"}), licence_id({"licenseExceptionId": "LLVM-exception"}), licence_id({})
 ('MIT', 'LLVM-exception', None)
 """
@@ -23,11 +27,11 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from euaigraph.ontology.iri import licence_iri
+from euaigraph.ontology.iri import licence_iri, record_iri
 from euaigraph.ontology.vocab import EAI
 
-from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple
-from ..emit import boolean, source_record
+from ..base import PRIORITY_OFFICIAL_REGISTER, Feed, FeedError, Report, SourceSpec, Triple, walk
+from ..emit import boolean, date_literal, source_record
 from ..fetch import fetch as fetch_url
 from ..locate import line_of
 from ..safe_parse import parse_json, read_capped
@@ -56,27 +60,32 @@ def _key(identifier: str) -> str:
     return identifier.replace("+", "-plus")
 
 
-def _entries(path: Path, name: str, source: str) -> tuple[str, list[tuple[int, dict[str, Any]]], str | None]:
-    """(kind, [(index, entry)], list version) of a licence list file; kind is 'licenses' or 'exceptions'."""
+def _entries(path: Path, name: str, source: str) -> tuple[str, list[tuple[int, dict[str, Any]]], str | None, Any]:
+    """(kind, [(index, entry)], list version, release date) of a licence list file; kind is 'licenses' or
+    'exceptions'."""
     data = parse_json(source, path, name=name)
     if not isinstance(data, dict):
         raise FeedError(source, name, "not an SPDX licence list: the top level is not an object")
     for kind in ("licenses", "exceptions"):
         if isinstance(data.get(kind), list):
             items = [(n, e) for n, e in enumerate(data[kind])]
-            return kind, items, str(data["licenseListVersion"]) if data.get("licenseListVersion") else None
+            version = str(data["licenseListVersion"]) if data.get("licenseListVersion") else None
+            return kind, items, version, date_literal(str(data.get("releaseDate") or "")[:10])
     raise FeedError(source, name, "not an SPDX licence list: no 'licenses' or 'exceptions' array")
 
 
-def _files(feed: Feed, source: str) -> list[tuple[Path, str]]:
-    if feed.path.is_dir():
-        files = sorted(p for p in feed.path.rglob("*.json") if p.is_file())
-        base = feed.path
-    else:
-        files, base = [feed.path], feed.path.parent
+def _files(feed: Feed, source: str, report: Report) -> list[tuple[Path, str]]:
+    """The JSON lists of the feed (read); every other file skipped with its reason."""
+    files = []
+    for path, rel in walk(feed):
+        if path.suffix.lower() == ".json":
+            report.file_read(rel)
+            files.append((path, rel))
+        else:
+            report.file_skipped(rel, f"not a licence list ({path.suffix or 'no suffix'}; the lists are JSON)")
     if not files:
         raise FeedError(source, str(feed.path), "no licence list JSON files found")
-    return [(p, str(p.relative_to(base))) for p in files]
+    return files
 
 
 def _checked(entry: Any, where: str, report: Report) -> str | None:
@@ -109,8 +118,8 @@ def spdx_triples(entry: dict[str, Any], identifier: str, kind: str) -> Iterator[
 
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     versions = set()
-    for path, name in _files(feed, SOURCE_ID):
-        kind, entries, version = _entries(path, name, SOURCE_ID)
+    for path, name in _files(feed, SOURCE_ID, report):
+        kind, entries, version, released = _entries(path, name, SOURCE_ID)
         versions.add(version)
         data = read_capped(SOURCE_ID, path, name=name)
         for n, entry in entries:
@@ -118,19 +127,24 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
             identifier = _checked(entry, f"{name}[{n}]", report)
             if identifier is None:
                 continue
+            report.ingested()
             yield from spdx_triples(entry, identifier, kind)
             line = line_of(data, f'"{identifier}"')
             page = entry.get("reference") if str(entry.get("reference") or "").startswith("https://") else None
-            yield from source_record(SOURCE_ID, f"{kind}/{_key(identifier)}", licence_iri(identifier),
+            key = f"{kind}/{_key(identifier)}"
+            yield from source_record(SOURCE_ID, key, licence_iri(identifier),
                                      urls=[page or f"https://spdx.org/licenses/{identifier}.html"],
-                                     locator=f"{name}:{line}" if line else f"{name}[{n}]")
+                                     accessed=feed.retrieved_at, locator=f"{name}:{line}" if line else f"{name}[{n}]")
+            if released is not None:
+                yield record_iri(SOURCE_ID, key), EAI.assessmentDate, released
     report.version = ", ".join(f"SPDX licence list {v}" for v in sorted(v for v in versions if v)) or None
 
 
 def parse_mof(feed: Feed, report: Report) -> Iterator[Triple]:
-    for path, name in _files(feed, MOF_SOURCE_ID):
-        kind, entries, version = _entries(path, name, MOF_SOURCE_ID)
+    for path, name in _files(feed, MOF_SOURCE_ID, report):
+        kind, entries, version, _released = _entries(path, name, MOF_SOURCE_ID)
         report.version = f"MOF licence list {version}" if version else None
+        url = feed.public_url(name) or MOF_URL
         for n, entry in entries:
             report.read()
             where = f"{name}[{n}]"
@@ -141,12 +155,13 @@ def parse_mof(feed: Feed, report: Report) -> Iterator[Triple]:
             if content is None:
                 report.reject(where, f"ContentType {entry.get('ContentType')!r} is not code, data or document")
                 continue
+            report.ingested()
             node = licence_iri(identifier)
             yield node, RDF.type, EAI.Licence if kind == "licenses" else EAI.LicenceException
             yield node, EAI.spdxId, Literal(identifier)
             yield node, EAI.mofAcceptedFor, Literal(content)
-            yield from source_record(MOF_SOURCE_ID, f"{_key(identifier)}/{content}", node, urls=[MOF_URL],
-                                     locator=where)
+            yield from source_record(MOF_SOURCE_ID, f"{_key(identifier)}/{content}", node, urls=[url],
+                                     accessed=feed.retrieved_at, locator=where)
 
 
 def fetch(cache_dir: Path, *, list_url: str = LIST_URL, **options) -> Feed:

@@ -34,9 +34,15 @@ EVIL_ORG = org_iri("evil-org")
 
 def source(source_id: str, triples: Iterable[Triple], *, priority: int = 1) -> SourceSpec:
     rows = list(triples)
+
+    def parse(feed, report):
+        report.file_read(feed.path.name)
+        report.read(len(rows))
+        report.ingested(len(rows))  # one record per triple, each one ingested
+        return iter(rows)
+
     return SourceSpec(id=source_id, title=f"Test source {source_id}", homepage="https://example.org/" + source_id,
-                      data_licence="CC0-1.0", parse=lambda feed, report: (report.read(len(rows)), iter(rows))[1],
-                      min_triples=1, priority=priority)
+                      data_licence="CC0-1.0", parse=parse, min_triples=1, priority=priority)
 
 
 def build(home: Path, specs: list[SourceSpec]) -> Path:

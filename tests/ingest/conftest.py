@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from euaigraph.ingest.base import Feed, Report, SourceSpec
 from .recording_server import RecordingServer
 
 GOLDEN = Path(__file__).parent / "golden"
+#: A fixed file time for copied feed files: the retrieval date their records carry (2026-01-15).
+FIXED = datetime(2026, 1, 15, tzinfo=UTC).timestamp()
 
 
 def parse_source(spec: SourceSpec, path: Path, *, url: str | None = None) -> tuple[Graph, Report]:

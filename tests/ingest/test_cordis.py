@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 import shutil
 import zipfile
 from itertools import pairwise
@@ -22,7 +23,7 @@ from euaigraph.ingest.sources import cordis
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
 
-from .conftest import assert_golden, parse_source
+from .conftest import FIXED, assert_golden, parse_source
 from .recording_server import Reply
 from .test_safe_parse import LAUGHS
 
@@ -112,8 +113,11 @@ def test_golden_slice(shared_data, tmp_path):
     """DigitalBI: one project, a UK participant (the EU's 'UK' code), an organisation no alias table knows."""
     source = next((shared_data / "cordis_horizon_xml" / "data").glob("*/269813.xml"))
     shutil.copy(source, tmp_path / source.name)
+    os.utime(tmp_path / source.name, (FIXED, FIXED))  # the retrieval date every record carries
     graph, report = parse_source(SPEC, tmp_path / source.name)
-    assert (report.records_read, report.records_rejected) == (1, 0)
+    # one project and its one participant, both ingested; the file read
+    assert (report.records_read, report.records_ingested, report.records_rejected) == (2, 2, 0)
+    assert [(f.path, f.status) for f in report.files] == [(source.name, "read")]
     assert [u.name for u in report.unresolved] == ["UNIVERSITY OF LEEDS"]
     assert_golden(graph, "cordis_269813")
 
@@ -208,7 +212,10 @@ def test_bulk_csv_dump(tmp_path):
                                              "computer and information sciences/artificial intelligence/"
                                              "computational linguistics;computational linguistics;\n")
     graph, report = parse_source(SPEC, tmp_path)
-    assert (report.records_read, report.records_rejected) == (1, 0)
+    # the project, its two organisation rows (ingested) and its programme and field rows (merged into it)
+    assert (report.records_read, report.records_ingested, report.records_merged, report.records_rejected) == (5, 3, 2, 0)
+    assert {m.rule for m in report.merges} == {"a legalBasis row of the same project (projectID)",
+                                                "a euroSciVoc row of the same project (projectID)"}
     project = cordis.project_node("101888002")
     assert participants(graph, "101888002") == {("911000001", "coordinator", "LVA"),
                                                 ("911000002", "participant", "LTU")}
@@ -248,7 +255,8 @@ def test_dump_archives_are_read_and_members_that_escape_are_refused(shared_data,
         archive.writestr("csv/project.csv", BULK_PROJECT)
         archive.writestr("csv/organization.csv", BULK_ORGANISATIONS)
     graph, report = parse_source(SPEC, tmp_path / "cordis-HORIZONprojects-xml.zip")
-    assert (report.records_read, report.records_rejected) == (2, 0)
+    # the XML project and its participant; the bulk project and its two organisations
+    assert (report.records_read, report.records_rejected, report.imbalance()) == (5, 0, None)
     locators = {str(o) for o in graph.objects(None, EAI.locator)}
     archive = "cordis-HORIZONprojects-xml.zip!"
     assert {f"{archive}/xml/269813.xml:2", f"{archive}/csv/project.csv:2"} <= locators
@@ -275,6 +283,62 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_loads(tmp_path
     assert [(u.name, u.where.split(":")[0]) for u in report.unresolved if u.kind == "country"] == [("XX", "odd.xml")]
     assert participants(graph, "101999002") == {("912345678", "participant", "SWE")}
     assert participants(graph, "101999003") == {("912345679", "participant", None)}  # kept, without a country
+
+
+def test_an_xml_file_that_is_no_project_is_rejected_saying_what_was_expected(tmp_path):
+    (tmp_path / "good.xml").write_text(project_xml("101999005", "GOODQ", organisation_xml("912345678", "LAB", "SE")))
+    (tmp_path / "other.xml").write_text('<?xml version="1.0"?>\n<organization>\n  <id>1</id>\n</organization>\n')
+    graph, report = parse_source(SPEC, tmp_path)
+    assert [(r.where, r.reason) for r in report.rejected] == [
+        ("other.xml:2", "not a CORDIS project file: the root element is <organization>, expected <project>")]
+    assert report.imbalance() is None and participants(graph, "101999005")
+
+
+def test_every_participant_and_row_is_accounted_for(tmp_path):
+    twice = "\n".join([organisation_xml("912345678", "GOOD LAB", "SE"), organisation_xml("912345678", "GOOD LAB", "SE")])
+    (tmp_path / "twice.xml").write_text(project_xml("101999004", "TWICE", twice))
+    (tmp_path / "notes.txt").write_text("not a dump file")
+    graph, report = parse_source(SPEC, tmp_path)
+    assert report.imbalance() is None
+    assert [(m.rule, m.record != m.into) for m in report.merges] == [
+        ("the same PIC in the same role of the same project", True)]
+    assert {(f.path, f.status) for f in report.files} == {("twice.xml", "read"), ("notes.txt", "skipped")}
+    assert participants(graph, "101999004") == {("912345678", "participant", "SWE")}
+
+
+def test_an_older_version_of_a_project_is_merged_into_the_first_and_keeps_its_own_record(tmp_path):
+    lab = organisation_xml("912345678", "LAB", "SE")
+    (tmp_path / "2025-06").mkdir()
+    (tmp_path / "2025-12").mkdir()
+    (tmp_path / "2025-06" / "p.xml").write_text(project_xml("101999006", "VERS", lab))
+    both = "\n".join([lab, organisation_xml("912345679", "NEW PARTNER", "FI")])
+    (tmp_path / "2025-12" / "p.xml").write_text(project_xml("101999006", "VERS", both))
+    graph, report = parse_source(SPEC, tmp_path)
+    assert report.imbalance() is None
+    rules = sorted(m.rule for m in report.merges)
+    assert rules == ["the same PIC in the same role of the same project",
+                     "the same grant number: another version of the project's record"]
+    assert participants(graph, "101999006") == {("912345678", "participant", "SWE"), ("912345679", "participant", "FIN")}
+    records = set(graph.subjects(EAI.describes, cordis.project_node("101999006")))
+    assert len(records) == 2  # each version cites its own file and line
+
+
+def test_bulk_rows_of_a_project_the_dump_does_not_list_are_rejected(tmp_path):
+    (tmp_path / "project.csv").write_text(BULK_PROJECT)
+    stray = BULK_ORGANISATIONS.replace("101888002;BALTLM;911000002", "101000000;OTHER;911000002")
+    (tmp_path / "organization.csv").write_text(stray)
+    graph, report = parse_source(SPEC, tmp_path)
+    assert report.imbalance() is None and report.records_rejected == 1
+    assert report.rejected[0].where == "organization.csv:3"
+    assert "project 101000000, which the dump's project file does not list" in report.rejected[0].reason
+    assert participants(graph, "101888002") == {("911000001", "coordinator", "LVA")}
+
+
+def test_a_bulk_csv_cut_short_is_refused(tmp_path):
+    (tmp_path / "project.csv").write_text(BULK_PROJECT)
+    (tmp_path / "organization.csv").write_text(BULK_ORGANISATIONS.rstrip("\n")[:-40])
+    with pytest.raises(FeedError, match=r"organization.csv:3: the last row has \d+ of 25 fields and no line end"):
+        parse_source(SPEC, tmp_path)
 
 
 def test_hostile_xml_aborts_the_source_and_keeps_the_previous_graph(shared_data, tmp_path):
@@ -346,7 +410,9 @@ def test_live_mode_against_a_local_eurio_endpoint(eurio_endpoint, tmp_path):
     feed = cordis_live.fetch_projects(tmp_path, endpoint=eurio_endpoint, since="2021-01-01", page_size=1, retries=0)
     assert feed.url == eurio_endpoint and feed.version.startswith("sha256:")
     graph, report = parse_source(SPEC, feed.path)
-    assert report.records_read == 1  # the 2019 project is outside the selection
+    # the 2019 project is outside the selection: one project, its two participants and two programme/topic rows
+    assert {str(g) for g in graph.objects(None, EAI.grantNumber)} == {"101070631"}
+    assert (report.records_read, report.records_ingested, report.records_merged) == (5, 3, 2)
     assert participants(graph, "101070631") == {("999985708", "coordinator", "NLD"),
                                                 ("939116074", "participant", "PRT")}
     utter = cordis.project_node("101070631")

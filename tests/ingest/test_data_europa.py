@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 import shutil
 
 import pytest
@@ -19,7 +20,7 @@ from euaigraph.ingest.sources import data_europa
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
 
-from .conftest import assert_golden, parse_source
+from .conftest import FIXED, assert_golden, parse_source
 from .recording_server import Reply
 
 SPEC = data_europa.SOURCE
@@ -48,6 +49,7 @@ def test_golden_slice(shared_data, tmp_path):
     """The same two datasets in Turtle and in JSON-LD whose @context is the URL of the context file beside it."""
     for name in ("example-bee-population-2022-2023.ttl", "example-bee-population-2022-2023.jsonld", "context.jsonld"):
         shutil.copy(shared_data / EXAMPLES / name, tmp_path / name)
+        os.utime(tmp_path / name, (FIXED, FIXED))  # the retrieval date every record carries
     graph, report = parse_source(SPEC, tmp_path)
     assert (report.records_read, report.records_rejected) == (4, 0)  # two datasets, read from each file
     assert_golden(graph, "data_europa_bee_population_2022_2023")

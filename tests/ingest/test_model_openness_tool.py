@@ -50,14 +50,17 @@ def component(graph, model: URIRef, name: str):
 def test_slice_matches_reviewed_golden(tmp_path, shared_data):
     feed = feed_with(tmp_path, shared_data, copies=("GPT-SW3-40B.yml", "Mixtral-8x7B-v0.1.yml"))
     graph, report = parse_source(SPEC, feed)
-    assert (report.records_read, report.records_rejected) == (2, 0)
+    components = sum(len(yaml.safe_load((feed / "models" / name).read_text())["release"]["components"])
+                     for name in ("GPT-SW3-40B.yml", "Mixtral-8x7B-v0.1.yml"))
+    assert (report.records_read, report.records_ingested, report.records_rejected) == (2 + components,) * 2 + (0,)
     assert_golden(graph, "model_openness_tool_slice")
 
 
 def test_every_component_of_every_file_is_assessed(full, shared_data):
     graph, report = full
     files = sorted((shared_data / "model_openness_tool" / "models").glob("*.yml"))
-    assert report.records_read == len(files) and report.records_rejected == 0
+    components = sum(len(yaml.safe_load(f.read_text())["release"].get("components") or []) for f in files)
+    assert report.records_read == len(files) + components and report.records_rejected == 0
     for path in files:
         release = yaml.safe_load(path.read_text())["release"]
         for item in release.get("components") or []:
@@ -154,8 +157,12 @@ def test_a_release_it_has_never_seen(tmp_path, shared_data):
     graph, report = parse_source(SPEC, feed)
     model = iri.model_iri("vellamo/Vellamo-9B")
     assert (model, EAI.providedBy, iri.org_iri("model-openness-tool/vellamo-labs-oy")) in graph
-    assert (model, EAI.releaseDate, Literal("2026-03-02", datatype=URIRef(
+    # release.date is the day of the catalogue entry: the record's assessment date, never the model's release
+    assert not list(graph.objects(model, EAI.releaseDate))
+    record = iri.record_iri("model-openness-tool", "vellamo-9b")
+    assert (record, EAI.assessmentDate, Literal("2026-03-02", datatype=URIRef(
         "http://www.w3.org/2001/XMLSchema#date"))) in graph
+    assert (record, EAI.note, Literal("framework: Model Openness Framework 1.0 (2024-12-15)")) in graph
     assert (component(graph, model, "Datasets"), EAI.grade, EAI.GradeOpen) in graph
     assert (component(graph, model, "Model parameters (Final)"), EAI.grade, EAI.GradePartial) in graph
     assert (component(graph, model, "Research paper"), EAI.grade, EAI.GradeClosed) in graph
@@ -194,3 +201,46 @@ def test_bad_records_are_rejected_with_file_and_line(tmp_path, shared_data):
 def test_a_feed_without_a_readable_record_is_a_feed_error(tmp_path, shared_data):
     with pytest.raises(FeedError, match="no model record"):
         parse_source(SPEC, feed_with(tmp_path, shared_data, {"Broken.yml": "release: [\n"}))
+
+
+def test_the_catalogue_date_of_a_recorded_entry_is_no_release_date(full):
+    """Mistral 7B Instruct v0.2 (released in 2023) was entered in the tool's catalogue on 2025-05-16."""
+    graph, _ = full
+    assert not list(graph.objects(None, EAI.releaseDate))
+    record = iri.record_iri("model-openness-tool", "mistral-7b-instruct-v0.2")
+    assert str(graph.value(record, EAI.assessmentDate)) == "2025-05-16"
+
+
+def test_a_folder_without_its_settings_file_says_so_in_the_ledger_and_on_each_record(tmp_path, shared_data):
+    feed = feed_with(tmp_path, shared_data, copies=("GPT-SW3-40B.yml",))
+    (feed / "mof.settings.yml").unlink()
+    graph, report = parse_source(SPEC, feed)
+    assert mot.NO_SETTINGS in report.notes
+    model = iri.model_iri("ai-sweden-models/gpt-sw3-40b")
+    assert not list(graph.objects(model, EAI.opennessClassification))  # no class, and not silently
+    record = iri.record_iri("model-openness-tool", "gpt-sw3-40b")
+    assert (record, EAI.note, Literal(f"no MOF class: {mot.NO_SETTINGS}")) in graph
+
+
+def test_every_file_is_read_or_skipped_with_a_reason(full, shared_data):
+    _graph, report = full
+    outcomes = {f.path: (f.status, f.reason) for f in report.files}
+    assert outcomes["mof.settings.yml"] == ("read", "")
+    assert outcomes["schema/sample_model.yml"][0] == "skipped" and "sample" in outcomes["schema/sample_model.yml"][1]
+    assert outcomes["schema/mof_schema.json"][0] == "skipped"
+    on_disk = {p.relative_to(shared_data / "model_openness_tool").as_posix()
+               for p in (shared_data / "model_openness_tool").rglob("*") if p.is_file()}
+    assert set(outcomes) == on_disk
+
+
+@pytest.mark.parametrize(("cut", "why"), [
+    (lambda text: text[:text.rindex("description:")], "the last component has no description"),
+    (lambda text: text[:text.index("  components:")], "no 'components' list"),
+])
+def test_a_file_cut_short_is_rejected(tmp_path, shared_data, cut, why):
+    text = (shared_data / "model_openness_tool" / "models" / "Mixtral-8x7B-v0.1.yml").read_text()
+    feed = feed_with(tmp_path, shared_data, {"Mixtral-8x7B-v0.1.yml": cut(text)}, copies=("GPT-SW3-40B.yml",))
+    graph, report = parse_source(SPEC, feed)
+    assert len(report.rejected) == 1 and report.rejected[0].where.startswith("models/Mixtral-8x7B-v0.1.yml:")
+    assert why in report.rejected[0].reason and "cut short" in report.rejected[0].reason
+    assert not list(graph.subjects(EAI.describes, iri.model_iri("mistralai/Mixtral-8x7B-v0.1")))

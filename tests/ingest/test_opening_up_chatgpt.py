@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 
@@ -51,11 +52,47 @@ def test_every_grade_in_the_files_is_in_the_graph(full, shared_data):
                 assert (node, EAI.grade, GRADES[value["class"]]) in graph, (path.name, key)
 
 
-def test_nameless_projects_are_rejected_with_file_and_line(full):
+def test_a_nameless_project_is_rejected_and_the_blank_template_skipped(full):
     _, report = full
     assert {(r.where, r.reason) for r in report.rejected} == {
-        ("projects/A_sample.yaml:13", "project.name is empty"),
         ("projects/text-generation-webui.yaml:3", "project.name is empty")}
+    skipped = {f.path: f.reason for f in report.files if f.status == "skipped"}
+    assert skipped == {"projects/A_sample.yaml": "an empty submission template (every field of the head and org "
+                                                 "blocks empty)"}
+
+
+def test_the_derived_table_is_read_and_each_row_merged_into_its_file(full, shared_data):
+    graph, report = full
+    with (shared_data / "opening_up_chatgpt" / "docs" / "df.dev_rows.csv").open(newline="") as handle:
+        rows = len(list(csv.DictReader(handle)))
+    assert report.records_merged == rows == 30
+    assert {m.into for m in report.merges} <= {f"projects/{p.name}" for p in
+                                               (shared_data / "opening_up_chatgpt" / "projects").glob("*.yaml")}
+    assert ("docs/df.dev_rows.csv", "read") in {(f.path, f.status) for f in report.files}
+    olmo = iri.record_iri("opening-up-chatgpt", "olmo-7b-instruct")
+    assert (olmo, EAI.note, Literal("openness score in docs/df.dev_rows.csv: 12.5")) in graph
+
+
+def test_a_derived_row_never_stands_on_its_own(tmp_path, shared_data):
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "docs").mkdir()
+    shutil.copy(shared_data / "opening_up_chatgpt" / "projects" / "amber.yaml", tmp_path / "projects" / "amber.yaml")
+    table = (shared_data / "opening_up_chatgpt" / "docs" / "df.dev_rows.csv").read_text().splitlines()
+    kept = [table[0]] + [row for row in table[1:] if "/projects/amber.yaml" in row or "/projects/bloomz.yaml" in row]
+    (tmp_path / "docs" / "df.csv").write_text("\n".join(kept) + "\n")
+    graph, report = parse_source(SPEC, tmp_path)
+    assert report.records_merged == 1 and report.imbalance() is None
+    assert [(r.where.split(":")[0], "bloomz.yaml" in r.reason) for r in report.rejected] == [("docs/df.csv", True)]
+    assert not list(graph.subjects(None, iri.model_iri("opening-up-chatgpt/bloomz")))
+
+
+def test_a_derived_table_cut_short_is_refused(tmp_path, shared_data):
+    shutil.copytree(shared_data / "opening_up_chatgpt", tmp_path / "feed")
+    table = tmp_path / "feed" / "docs" / "df.dev_rows.csv"
+    text = table.read_text()
+    table.write_text(text[: text.rindex("\n", 0, len(text) - 1) + 200])  # into the last row
+    with pytest.raises(FeedError, match=r"df.dev_rows.csv:\d+: the last row has \d+ of 52 fields"):
+        parse_source(SPEC, tmp_path / "feed")
 
 
 def test_mistral_instruct_resolves_by_its_hugging_face_link(full):
@@ -119,7 +156,7 @@ llmdata:
     class: {grade}
     link:
     notes: Undocumented.
-"""
+""" + "".join(f"\n{key}:\n    class: partial\n    link:\n    notes:\n" for key in list(osai_index.LEGACY.dimensions)[2:])
 
 
 def test_a_project_it_has_never_seen(tmp_path):
@@ -132,7 +169,8 @@ def test_a_project_it_has_never_seen(tmp_path):
     assert (model, EAI.note, Literal("instruction data: synthetic dialogues")) in graph
     assert {(u.kind, u.name) for u in report.unresolved} == {
         ("model", "Aurora Nordic Chat"), ("model", "Aurora Base 3B"), ("organisation", "Aurora NLP Collective")}
-    assert len(set(graph.objects(model, EAI.openness))) == 2
+    assert len(set(graph.objects(model, EAI.openness))) == 14
+    assert report.imbalance() is None and report.records_read == 1 + 14
 
 
 def test_bad_grade_and_the_current_schema_are_rejected(tmp_path, shared_data):
@@ -144,6 +182,6 @@ def test_bad_grade_and_the_current_schema_are_rejected(tmp_path, shared_data):
     line = text.splitlines().index("    class: 0") + 1
     reasons = {r.where: r.reason for r in report.rejected}
     assert reasons[f"projects/aurora.yaml:{line}"] == "llmdata: grade 0 is not one of open|partial|closed"
-    assert "other generation" in reasons["projects/TildeOpen.yaml:1"]
+    assert reasons["projects/TildeOpen.yaml:1"] == "this is the 2025 generation (system: block), read by the osai-index source"
     with pytest.raises(FeedError):
         parse_source(SPEC, shared_data / "osai_index" / "models" / "TildeOpen.yaml")

@@ -8,8 +8,8 @@ import os
 import shutil
 import tarfile
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -23,11 +23,10 @@ from euaigraph.ingest.sources import osai_index
 from euaigraph.ontology import iri
 from euaigraph.ontology.vocab import EAI
 
-from .conftest import assert_golden, parse_source
+from .conftest import FIXED, assert_golden, parse_source
 
 SPEC = {spec.id: spec for spec in osai_index.SOURCES}["osai-index"]
 GRADES = {"open": EAI.GradeOpen, "partial": EAI.GradePartial, "closed": EAI.GradeClosed}
-FIXED = datetime(2026, 1, 15, tzinfo=UTC).timestamp()
 
 
 def copy_slice(source: Path, names: list[str], target: Path, *, extra: tuple[str, ...] = ()) -> Path:
@@ -127,8 +126,10 @@ def test_every_system_has_a_source_record_with_url_and_line(full, shared_data):
     for path in (shared_data / "osai_index" / "models").glob("*.yaml"):
         record = iri.record_iri("osai-index", iri.slug(path.stem))
         assert str(graph.value(record, EAI.locator)).startswith(f"models/{path.name}:")
-        blob = "https://github.com/Language-Technology-Assessment/main-database/blob/HEAD/"
-        assert any(str(u).startswith(blob) for u in graph.objects(record, EAI.recordUrl))
+        # the file at the commit the recording names, never the moving default branch
+        blob = ("https://github.com/Language-Technology-Assessment/main-database/blob/"
+                "5a388e871b88735e7ab7e6fb230b76c9d460d99a/")
+        assert f"{blob}{quote(path.name)}" in {str(u) for u in graph.objects(record, EAI.recordUrl)}
 
 
 def test_unresolved_names_are_reported_and_scoped_never_merged(full):
@@ -231,13 +232,17 @@ def test_a_yaml_syntax_error_rejects_that_file_only(tmp_path):
     assert list(graph.objects(iri.model_iri("nordlys-ai/Nordlys-13B-Instruct"), EAI.openness))
 
 
-def test_missing_system_is_rejected_and_the_older_schema_named(tmp_path, shared_data):
+def test_a_file_without_assessments_is_skipped_and_the_older_schema_named(tmp_path, shared_data):
     feed = write_feed(tmp_path, {"Good.yaml": SYSTEM.replace("{grade}", "open"), "NoSystem.yaml": "org:\n  name: X\n"})
     shutil.copy(shared_data / "opening_up_chatgpt" / "projects" / "BELLE.yaml", feed / "models" / "BELLE.yaml")
     _, report = parse_source(SPEC, feed)
     reasons = {r.where: r.reason for r in report.rejected}
-    assert reasons["models/NoSystem.yaml:1"] == "no 'system' mapping"
-    assert "other generation" in reasons["models/BELLE.yaml:1"]
+    skipped = {f.path: f.reason for f in report.files if f.status == "skipped"}
+    assert skipped == {"models/NoSystem.yaml": "not an assessment file: no 'system' or 'project' block and no graded "
+                                               "dimension"}
+    assert reasons["models/BELLE.yaml:1"] == ("this is the 2023 generation (project: block), read by the "
+                                              "opening-up-chatgpt source")
+    assert report.imbalance() is None
 
 
 def test_a_feed_with_nothing_readable_is_a_feed_error(tmp_path):
@@ -245,7 +250,7 @@ def test_a_feed_with_nothing_readable_is_a_feed_error(tmp_path):
         parse_source(SPEC, write_feed(tmp_path, {"Broken.yaml": "system: [\n"}))
     empty = tmp_path / "empty"
     (empty / "models").mkdir(parents=True)
-    with pytest.raises(FeedError, match="no models"):
+    with pytest.raises(FeedError, match="no file in the osai-index schema"):
         parse_source(SPEC, empty)
 
 

@@ -8,6 +8,8 @@ source graphs with priorities, provenance in the meta graph and a derived graph 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph
@@ -18,14 +20,15 @@ from euaigraph.ingest import registry
 from euaigraph.ingest.base import PRIORITY_CURATED, PRIORITY_THIRD_PARTY, Feed, Report, SourceSpec, Triple
 
 FIXTURE = Path(__file__).parent / "fixture"
+RETRIEVED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
 def _parse_turtle(feed: Feed, report: Report) -> Iterator[Triple]:
     graph = Graph()
     graph.parse(feed.path, format="turtle")
-    subjects = len(set(graph.subjects()))  # one record per described subject
-    report.read(subjects)
-    report.ingested(subjects)
+    report.file_read(feed.path.name)
+    report.read(len(set(graph.subjects())))  # one record per described subject, each one ingested
+    report.ingested(len(set(graph.subjects())))
     yield from graph
 
 
@@ -46,9 +49,11 @@ SOURCES = (
 def build_fixture_store(home: Path) -> Path:
     """Load the fixture, with the project's real ontology (the reference data the questions read), into an
     embedded store at ``home``; fails loudly if any source does not load."""
+    # A fixed retrieval time, so that results showing it do not depend on when the files were checked out.
     ontology = registry.get("ontology")
     jobs = [(ontology, Feed.from_path(ontology.shipped_path()))]
-    jobs += [(spec, Feed.from_path(path, url=f"https://fixture.example/{path.name}")) for spec, path in SOURCES]
+    jobs += [(spec, replace(Feed.from_path(path, url=f"https://fixture.example/{path.name}"), retrieved_at=RETRIEVED))
+             for spec, path in SOURCES]
     with EmbeddedStore(home, writable=True) as store:
         outcomes = ingest_many(store, jobs, all_or_nothing=True)
     failed = [o.message for o in outcomes if not o.ok]

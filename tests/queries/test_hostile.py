@@ -91,8 +91,10 @@ def test_cartesian_count_is_stopped_and_the_next_query_answered(fixture_workers,
 
 def _chain(feed: Feed, report: Report):
     p = URIRef("https://example.org/p")
+    report.file_read(feed.path.name)
     for i in range(5000):
         report.read()
+        report.ingested()
         yield URIRef(f"https://example.org/n{i}"), p, URIRef(f"https://example.org/n{i + 1}")
 
 

@@ -19,6 +19,8 @@ MAY_BE_EMPTY = {
         "openness grades come from the openness-index and Model Openness Tool feeds, which are not shipped",
     "dependency/foreign-tokenizers":
         "the only documented tokenizer reuse in the curated data (Bielik, on Mistral's tokenizer) stays in the EU",
+    "provenance/uncited-facts":
+        "every fact of the shipped graph cites its page: no row is the right answer (tests/queries/test_citations.py)",
 }
 #: Parameters for the shipped run where the default asks something the shipped graph answers with "none".
 OVERRIDES = {

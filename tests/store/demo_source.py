@@ -24,6 +24,7 @@ def model(source_id: str, key: str):
 
 
 def parse_lines(source_id: str, feed: Feed, report: Report) -> Iterator[Triple]:
+    report.file_read(feed.path.name)
     with feed.path.open(encoding="utf-8") as handle:
         for n, line in enumerate(handle, 1):
             line = line.rstrip("\n")
@@ -37,6 +38,7 @@ def parse_lines(source_id: str, feed: Feed, report: Report) -> Iterator[Triple]:
             if not label.strip():
                 report.reject(where, f"record {key!r} has an empty label")
                 continue
+            report.ingested()
             node = model(source_id, key)
             yield node, RDF.type, EAI.AIModel
             yield node, RDFS.label, Literal(label, lang="en")

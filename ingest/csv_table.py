@@ -1,0 +1,61 @@
+"""Reading a CSV table from a feed, with the structural check a CSV allows: a file cut short.
+
+A CSV cut short ends inside a quoted field (the ``csv`` module's strict mode reports it) or on a row with fewer
+fields than the header; either raises :class:`~euaigraph.ingest.base.FeedError` naming the file and line, so a
+truncated table never replaces a whole one. A short row elsewhere is one bad record, which the caller rejects.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+>>> _ = path.write_text("a,b,c\\n1,2,3\\n4,5")
+>>> try:
+...     read_table("demo", path, "t.csv")
+... except FeedError as exc:
+...     print(exc)
+demo: t.csv:3: the last row has 2 of 3 fields and no line end: the file looks cut short
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import FeedError
+from .safe_parse import DEFAULT_MAX_BYTES, decode_utf8, read_capped
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file's header and its rows, each with the line it starts on."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def records(self) -> list[tuple[int, dict[str, str]]]:
+        """(line, {column: value}) for the rows with exactly the header's fields."""
+        return [(line, dict(zip(self.header, row))) for line, row in self.rows if len(row) == len(self.header)]
+
+
+def read_table(source: str, path: Path, name: str, *, delimiter: str = ",",
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+    """Parse one CSV file (UTF-8, size-capped). Raises FeedError when it is not CSV or looks cut short."""
+    text = decode_utf8(source, path, read_capped(source, path, name=name, max_bytes=max_bytes), name=name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        start = 1
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FeedError(source, f"{name}:{reader.line_num}", f"not valid CSV ({exc}): the file may be cut short") from None
+    if not rows:
+        raise FeedError(source, name, "an empty CSV file (no header)")
+    header = rows[0][1]
+    body = [(line, row) for line, row in rows[1:] if row]  # blank lines are not rows
+    if body and len(body[-1][1]) < len(header) and not text.endswith(("\n", "\r")):
+        line, row = body[-1]
+        raise FeedError(source, f"{name}:{line}", f"the last row has {len(row)} of {len(header)} fields and no line "
+                                                  f"end: the file looks cut short")
+    return Table(header, body)
