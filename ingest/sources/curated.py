@@ -137,6 +137,9 @@ def record_triples(kind: str, record: dict[str, Any], source_id: str, report: Re
     sources = record["sources"]
     yield from source_record(source_id, f"{kind}/{record['id']}", subject, urls=[s["url"] for s in sources],
                              accessed=max(str(s["accessed"]) for s in sources), locator=where, confidence="high")
+    if kind == "licences" and record.get("family"):  # the licence's pages also state the family it belongs to
+        yield (iri.record_iri(source_id, f"{kind}/{record['id']}"), EAI.describes,
+               iri.licence_family_iri(str(record["family"])))
 
 
 def _structured(kind: str, record: dict[str, Any], subject: URIRef, source_id: str) -> Iterator[Triple]:
