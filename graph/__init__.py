@@ -34,6 +34,8 @@ _FRONT: dict[str, str] = {
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
     # export
     "REFERENCE_KINDS": "export",
+    # coverage of the graph (per kind, per key property)
+    "Coverage": "coverage", "coverage_of": "coverage",
 }
 
 __all__ = sorted(_FRONT)

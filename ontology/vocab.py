@@ -132,6 +132,7 @@ class EAI(DefinedNamespace):
     issuedBy: URIRef  # object property: issued by
     jurisdiction: URIRef  # object property: jurisdiction
     licence: URIRef  # object property: licence
+    licenceStatus: URIRef  # datatype property: licence status
     licenceText: URIRef  # object property: licence text
     liveUrl: URIRef  # object property: live URL
     locator: URIRef  # datatype property: locator

@@ -2,10 +2,10 @@
 
 :mod:`.commands` holds the Typer app, the store options and the data commands (build, ingest, query, analyse,
 explore); :mod:`.maintenance` the maintenance commands (sources, export, backup, restore, validate, warm,
-curated); :mod:`.analyse` what ``euaigraph analyse`` computes. Importing this package registers them all.
+curated); :mod:`.coverage` the coverage report; :mod:`.analyse` what ``euaigraph analyse`` computes. Importing this package registers them all.
 """
 
-from euaigraph.graph.cli import maintenance  # noqa: F401  (registers its commands on app)
+from euaigraph.graph.cli import coverage, maintenance  # noqa: F401  (register their commands on app)
 from euaigraph.graph.cli.commands import app
 
 __all__ = ["app"]
