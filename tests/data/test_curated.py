@@ -315,7 +315,7 @@ def test_the_shipped_graph_has_no_violations(shipped_home):
 #: research communities without a legal seat. Reviewed; a provider missing from this list fails the test.
 PROVIDERS_WITHOUT_KNOWN_SEAT = {
     "bofenghuang", "bramvanroy", "discoresearch", "eurobert", "geitje-author", "jphme", "juanako-ai", "occiglot",
-    "pleias", "vago-solutions", "weyaxi",
+    "bigscience", "pleias", "vago-solutions", "weyaxi",
 }
 
 
