@@ -98,7 +98,7 @@ def test_models_compute_lineage_and_long_country_names(recorded):
     assert graph.value(mixtral, EAI.parameterCount).toPython() == pytest.approx(4.67e10)
     assert (mixtral, EAI.accessLevel, Literal("Open weights (unrestricted)")) in graph
     assert (iri.org_iri("mistral-ai"), EAI.jurisdiction, iri.country_iri("FRA")) in graph
-    bluumi = scoped(iri.model_iri, "epoch-ai", "BLUUMI")
+    bluumi = iri.model_iri("university-of-turku/bluumi")  # the curated record of "BLUUMI"
     assert (bluumi, EAI.derivedFrom, scoped(iri.model_iri, "epoch-ai", "BLOOM-176B")) in graph
     run = graph.value(bluumi, EAI.trainingRun)
     assert (run, EAI.accelerator, Literal("AMD Radeon Instinct MI250X")) in graph
