@@ -38,6 +38,8 @@ _FRONT: dict[str, str] = {
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
     "settings": "settings",
+    # coverage of the graph (per kind, per key property)
+    "Coverage": "coverage", "coverage_of": "coverage",
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.

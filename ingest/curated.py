@@ -51,9 +51,9 @@ KINDS: dict[str, Kind] = {
     ),
     "models": Kind(
         "models.yaml",
-        ("id", "name", "hf_id", "family", "developers", "parameters", "released", "licence", "base_models",
-         "tokenizer_of", "languages", "datasets", "trained_at", "funded_by", "gated", "version_of", "supersedes",
-         "note", "sources"),
+        ("id", "name", "hf_id", "family", "developers", "parameters", "released", "licence", "licence_status",
+         "base_models", "tokenizer_of", "languages", "datasets", "trained_at", "gpu_hours", "training_flop",
+         "funded_by", "gated", "version_of", "supersedes", "note", "sources"),
         ("id", "name", "developers", "sources"),
         (("family", "families"), ("developers", "organisations"), ("tokenizer_of", "models"),
          ("base_models.model", "models"),
@@ -97,6 +97,11 @@ KINDS: dict[str, Kind] = {
 }
 
 OPENNESS_CLASSES = tuple(c.code for c in reference.licence_classes())
+#: What a model's ``licence_status`` may say when no licence can be given: the provider publishes none.
+LICENCE_STATUSES = ("unpublished",)
+#: Keys a source entry may have; ``secondary: true`` marks a page that is not the developer's, funder's or
+#: operator's own (news, blogs, aggregators): facts resting only on such pages get a lower confidence.
+SOURCE_KEYS = ("url", "accessed", "secondary", "note")
 ORGANISATION_TYPES = ("company", "university", "research-organisation", "public-body", "consortium", "non-profit",
                       "foundation", "person")
 
@@ -126,21 +131,43 @@ def records(kind: str) -> tuple[dict[str, Any], ...]:
         raise CuratedError(f"{spec.file}: expected a mapping with a 'records' list")
     seen: set[str] = set()
     for n, record in enumerate(items):
-        where = f"{spec.file} record {n + 1}"
-        if not isinstance(record, dict):
-            raise CuratedError(f"{where}: a record must be a mapping")
-        where = f"{spec.file} record {record.get('id', n + 1)!r}"
-        missing = [k for k in spec.required if k not in record]
-        unknown = [k for k in record if k not in spec.keys]
-        if missing:
-            raise CuratedError(f"{where}: missing {', '.join(missing)}")
-        if unknown:
-            raise CuratedError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(spec.keys)})")
+        where = check_record(kind, record, n)
         if record["id"] in seen:
             raise CuratedError(f"{where}: duplicate id")
         seen.add(record["id"])
-        check_sources(where, record["sources"])
     return tuple(items)
+
+
+def check_record(kind: str, record: Any, n: int) -> str:
+    """Check one record of ``kind`` (the ``n``-th, from 0) for its keys, sources and enumerated statuses.
+
+    Returns where the record is (file and id, for messages); raises :class:`CuratedError` naming that place.
+
+    >>> check_record("models", {"id": "a/b", "name": "B", "developers": ["a"]}, 0)
+    Traceback (most recent call last):
+    ...
+    euaigraph.ingest.curated.CuratedError: models.yaml record 'a/b': missing sources
+    """
+    spec = KINDS[kind]
+    if not isinstance(record, dict):
+        raise CuratedError(f"{spec.file} record {n + 1}: a record must be a mapping")
+    where = f"{spec.file} record {record.get('id', n + 1)!r}"
+    missing = [k for k in spec.required if k not in record]
+    unknown = [k for k in record if k not in spec.keys]
+    if missing:
+        raise CuratedError(f"{where}: missing {', '.join(missing)}")
+    if unknown:
+        raise CuratedError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(spec.keys)})")
+    check_sources(where, record["sources"])
+    for status in [v for v, _ in claims(record["licence_status"])] if "licence_status" in record else []:
+        if status not in LICENCE_STATUSES:
+            raise CuratedError(f"{where}: licence_status {status!r} is not one of {', '.join(LICENCE_STATUSES)}")
+    for control in record.get("controlled_by") or []:
+        if not isinstance(control, dict) or not control.get("org"):
+            raise CuratedError(f"{where}: each controlled_by entry needs an org, got {control!r}")
+        check_sources(f"{where} controlled_by {control['org']!r}",
+                      [{k: control[k] for k in ("url", "accessed", "secondary") if k in control}])
+    return where
 
 
 def ids(kind: str) -> frozenset[str]:
@@ -153,8 +180,33 @@ def check_sources(where: str, sources: Any) -> None:
     for source in sources:
         if not isinstance(source, dict) or "url" not in source or "accessed" not in source:
             raise CuratedError(f"{where}: each source needs url and accessed, got {source!r}")
+        unknown = [k for k in source if k not in SOURCE_KEYS]
+        if unknown:
+            raise CuratedError(f"{where}: unknown source key(s) {', '.join(unknown)} (allowed: {', '.join(SOURCE_KEYS)})")
+        if not isinstance(source.get("secondary", False), bool):
+            raise CuratedError(f"{where}: 'secondary' must be true or false, got {source['secondary']!r}")
         check_url(where, source["url"])
         check_date(where, "accessed", source["accessed"])
+
+
+def secondary_only(sources: list[dict[str, Any]]) -> bool:
+    """Whether every page cited is secondary (news, blog, aggregator): the facts then carry a lower confidence.
+
+    >>> secondary_only([{"url": "https://news.example", "accessed": "2026-12-07", "secondary": True}])
+    True
+    >>> secondary_only([{"url": "https://news.example", "secondary": True}, {"url": "https://dev.example"}])
+    False
+    """
+    return bool(sources) and all(source.get("secondary") is True for source in sources)
+
+
+def confidence(sources: list[dict[str, Any]]) -> str:
+    """The confidence of facts resting on these sources: ``low`` when every one is secondary, else ``high``.
+
+    >>> confidence([{"url": "https://huggingface.co/x", "accessed": "2026-12-07"}])
+    'high'
+    """
+    return "low" if secondary_only(sources) else "high"
 
 
 def check_url(where: str, url: Any) -> str:
@@ -186,7 +238,7 @@ def claims(value: Any) -> list[tuple[Any, list[dict[str, Any]] | None]]:
     'https://a.example'
     """
     if isinstance(value, list) and value and all(isinstance(v, dict) and "value" in v for v in value):
-        return [(v["value"], [{"url": v["url"], "accessed": v["accessed"]}]) for v in value]
+        return [(v["value"], [{k: v[k] for k in ("url", "accessed", "secondary") if k in v}]) for v in value]
     if isinstance(value, list):
         return [(v, None) for v in value]
     return [(value, None)]

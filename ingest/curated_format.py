@@ -45,12 +45,12 @@ WIDTH = 120
 TOP_LEVEL = ("not_licences", "blocs", "memberships", "records", "sources")
 #: Keys of nested mappings (README order), by the field that holds them.
 NESTED = {
-    "sources": ("url", "accessed", "note"),
+    "sources": ("url", "accessed", "secondary", "note"),
     "base_models": ("model", "relation"),
-    "controlled_by": ("org", "since", "until", "kind", "url", "accessed"),
+    "controlled_by": ("org", "since", "until", "kind", "url", "accessed", "secondary"),
     "identifiers": ("wikidata", "ror", "pic", "hf", "website", "github"),
 }
-CLAIM = ("value", "url", "accessed", "note")
+CLAIM = ("value", "url", "accessed", "secondary", "note")
 
 SortKey = Callable[[dict[str, Any]], Any]
 

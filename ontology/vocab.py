@@ -161,6 +161,7 @@ class EAI(DefinedNamespace):
     jurisdictionProfile: URIRef  # object property: jurisdiction profile
     licence: URIRef  # object property: licence
     licenceFamily: URIRef  # object property: licence family
+    licenceStatus: URIRef  # datatype property: licence status
     licenceText: URIRef  # object property: licence text
     liveUrl: URIRef  # object property: live URL
     locator: URIRef  # datatype property: locator

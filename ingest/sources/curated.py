@@ -2,7 +2,12 @@
 
 The mapping is a table per kind (field -> predicate and converter) plus a few structured fields (lineage,
 control history, identifiers). Values written in the claim-list form get an ``rdf:Statement`` with their own
-citation, so disagreeing sources both stay visible.
+citation, so disagreeing sources both stay visible. A record whose pages are all secondary (``secondary: true``:
+news, blogs, aggregators) gets confidence ``low`` on its source record, and so does a claim or a control relation
+resting on a secondary page, so that answers built on them can say so.
+
+The run ledger: the kind's file is read (any other file in a folder feed is skipped, with the reason), every
+record is ingested or rejected with its place and the reason, so ``Report.imbalance()`` is None.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from euaigraph.ontology import iri
+from euaigraph.ontology.iri import record_iri
 from euaigraph.ontology.namespaces import ORG, ROR, WIKIDATA
 from euaigraph.ontology import reference
 from euaigraph.ontology.vocab import EAI
 
-from ..base import PRIORITY_CURATED, Feed, Report, SourceSpec, Triple
-from ..curated import KINDS, claims, curated_dir, load_yaml
+from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
+from ..curated import KINDS, CuratedError, check_record, claims, confidence, curated_dir, load_yaml
 from ..emit import boolean, cited_claim, date_literal, decimal, double, integer, source_record
 from ..normalise import resolve_language
 
@@ -65,6 +71,8 @@ MAPPINGS: dict[str, tuple[Node, Callable[[str], URIRef], dict[str, tuple[Node, s
         "tokenizer_of": (EAI.usesTokenizerOf, "model"), "languages": (EAI.supportsLanguage, "language"),
         "datasets": (EAI.trainedOn, "dataset"), "trained_at": (EAI.trainedAt, "facility"),
         "funded_by": (EAI.resultOf, "project"), "gated": (EAI.gated, "bool"), "version_of": (EAI.versionOf, "model"),
+        "licence_status": (EAI.licenceStatus, "text"), "gpu_hours": (EAI.gpuHours, "decimal"),
+        "training_flop": (EAI.trainingComputeFLOP, "double"),
         "supersedes": (EAI.supersedes, "model"), "note": (EAI.note, "text")}),
     "families": (EAI.ModelFamily, iri.family_iri, {
         "name": (SKOS.prefLabel, "text"), "developers": (EAI.developedBy, "org"), "note": (EAI.note, "text")}),
@@ -104,7 +112,9 @@ def _commercial(value: Any) -> Any:
     return str(value).lower() if isinstance(value, bool) else value
 
 
-def record_triples(kind: str, record: dict[str, Any], source_id: str, report: Report) -> Iterator[Triple]:
+def record_triples(kind: str, record: dict[str, Any], source_id: str, problems: list[str]) -> Iterator[Triple]:
+    """The triples of one checked record; a value that cannot be read is added to ``problems`` (the caller then
+    rejects the whole record rather than load it with a fact missing)."""
     klass, make_iri, fields = MAPPINGS[kind]
     subject = make_iri(record["id"])
     where = f"{KINDS[kind].file}#{record['id']}"
@@ -126,17 +136,21 @@ def record_triples(kind: str, record: dict[str, Any], source_id: str, report: Re
         for n, (value, cites) in enumerate(claims(raw)):
             term = _C[converter](value)
             if term is None:
-                report.reject(where, f"{field}: cannot read {value!r} as {converter}")
+                problems.append(f"{where}: {field}: cannot read {value!r} as {converter}")
                 continue
             if cites:
+                key = f"{kind}/{record['id']}/{field}/{n}"
                 yield from cited_claim(subject, predicate, term, url=cites[0]["url"], accessed=cites[0]["accessed"],
-                                       key=f"{kind}/{record['id']}/{field}/{n}", source_id=source_id)
+                                       key=key, source_id=source_id)
+                if confidence(cites) == "low":
+                    yield record_iri(source_id, f"claim/{key}"), EAI.confidence, Literal("low")
             else:
                 yield subject, predicate, term
     yield from _structured(kind, record, subject, source_id)
     sources = record["sources"]
     yield from source_record(source_id, f"{kind}/{record['id']}", subject, urls=[s["url"] for s in sources],
-                             accessed=max(str(s["accessed"]) for s in sources), locator=where, confidence="high")
+                             accessed=max(str(s["accessed"]) for s in sources), locator=where,
+                             confidence=confidence(sources))
     if kind == "licences" and record.get("family"):  # the licence's pages also state the family it belongs to
         yield (iri.record_iri(source_id, f"{kind}/{record['id']}"), EAI.describes,
                iri.licence_family_iri(str(record["family"])))
@@ -170,6 +184,11 @@ def _structured(kind: str, record: dict[str, Any], subject: URIRef, source_id: s
                     yield node, predicate, stamp
             if control.get("url"):
                 yield node, EAI.recordUrl, URIRef(control["url"])
+                # The relation gets its own source record, so its confidence is its page's, not the record's.
+                yield from source_record(source_id, f"control/{record['id']}/{control['org']}/{n}", node,
+                                         urls=[control["url"]], accessed=control.get("accessed"),
+                                         locator=f"{KINDS[kind].file}#{record['id']}/controlled_by/{n}",
+                                         confidence=confidence([control]))
         for scheme, value in (record.get("identifiers") or {}).items():
             yield from _identifier(subject, scheme, str(value))
     if kind == "licences" and record.get("openness_class") in OPENNESS:
@@ -196,12 +215,49 @@ def _identifier(subject: URIRef, scheme: str, value: str) -> Iterator[Triple]:
         yield subject, EAI.repository, URIRef(value if value.startswith("http") else f"https://github.com/{value}")
 
 
+def _feed_file(kind: str, source_id: str, feed: Feed, report: Report) -> Path:
+    """The kind's file: the feed itself, or the file of that name in a folder feed (the others are skipped)."""
+    name = KINDS[kind].file
+    if not feed.path.is_dir():
+        return feed.path
+    for path in sorted(p for p in feed.path.rglob("*") if p.is_file()):
+        rel = str(path.relative_to(feed.path))
+        if rel != name:
+            report.file_skipped(rel, f"not {name}: another curated source reads it" if path.suffix == ".yaml"
+                                else f"not {name}: not a curated records file")
+    if not (feed.path / name).is_file():
+        raise FeedError(source_id, str(feed.path), f"no {name} in the folder")
+    return feed.path / name
+
+
 def parse_kind(kind: str, source_id: str, feed: Feed, report: Report) -> Iterator[Triple]:
-    data = load_yaml(feed.path) or {}
-    report.file_read(feed.path.name)
-    for record in data.get("records") or []:
+    path = _feed_file(kind, source_id, feed, report)
+    try:
+        data = load_yaml(path)
+    except CuratedError as exc:
+        raise FeedError(source_id, path.name, str(exc)) from exc
+    items = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise FeedError(source_id, path.name, "expected a mapping with a 'records' list")
+    report.file_read(path.name)
+    seen: set[str] = set()
+    for n, record in enumerate(items):
         report.read()
-        yield from record_triples(kind, record, source_id, report)
+        try:
+            where = check_record(kind, record, n)
+        except CuratedError as exc:
+            report.reject(f"{path.name} record {n + 1}", str(exc))
+            continue
+        if record["id"] in seen:
+            report.reject(f"{path.name} record {n + 1}", f"{where}: duplicate id (the first record stands)")
+            continue
+        seen.add(record["id"])
+        problems: list[str] = []
+        triples = list(record_triples(kind, record, source_id, problems))
+        if problems:
+            report.reject(f"{path.name} record {n + 1}", "; ".join(problems))
+            continue
+        yield from triples
         report.ingested()
 
 

@@ -63,9 +63,11 @@ def test_golden_slice(shared_data, tmp_path):
     shutil.copy(shared_data / "ecosystem_graphs" / "assets" / "aleph_alpha.yaml", tmp_path / "assets")
     write(tmp_path, {"resources/all_assets.csv": csv_rows(shared_data, {"EXMODD", "Luminous"})})
     graph, report = parse_source(SPEC, fixed_mtime(tmp_path))
-    # 5 cards and 2 table rows: EXMODD only in the table, Luminous a collated copy of its card
-    assert (report.records_read, report.records_rejected, report.records_merged) == (7, 0, 1)
+    # 5 cards and 2 table rows: EXMODD only in the table, Luminous a collated copy of its card; the MAGMA card joins
+    # the curated model of the same developer and name.
+    assert (report.records_read, report.records_rejected, report.records_merged) == (7, 0, 2)
     assert [(m.record, m.into, m.rule) for m in report.merges] == [
+        ("assets/aleph_alpha.yaml:86", "curated model aleph-alpha/magma", "same developer and same name"),
         ("resources/all_assets.csv:3", "assets/aleph_alpha.yaml:25", "collated copy of the same card")]
     assert_golden(graph, "ecosystem_graphs/slice")
 

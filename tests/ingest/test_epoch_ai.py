@@ -98,7 +98,7 @@ def test_models_compute_lineage_and_long_country_names(recorded):
     assert graph.value(mixtral, EAI.parameterCount).toPython() == pytest.approx(4.67e10)
     assert (mixtral, EAI.accessLevel, Literal("Open weights (unrestricted)")) in graph
     assert (iri.org_iri("mistral-ai"), EAI.jurisdiction, iri.country_iri("FRA")) in graph
-    bluumi = scoped(iri.model_iri, "epoch-ai", "BLUUMI", developer="university-of-turku")
+    bluumi = iri.model_iri("university-of-turku/bluumi")  # joins the curated record: same developer, same name
     bloom = scoped(iri.model_iri, "epoch-ai", "BLOOM-176B", developer="hugging-face")
     assert (bluumi, EAI.derivedFrom, bloom) in graph
     run = graph.value(bluumi, EAI.trainingRun)

@@ -24,8 +24,9 @@ MAY_BE_EMPTY = {
 }
 #: Parameters for the shipped run where the default asks something the shipped graph answers with "none".
 OVERRIDES = {
-    # Every official language has at least 9 EU-controlled open models in the curated data, so ask for < 12.
-    "languages/languages-below-threshold": {"threshold": 12},
+    # Every official language has at least 12 EU-controlled open models in the curated data (mt has exactly 12),
+    # so ask for < 13.
+    "languages/languages-below-threshold": {"threshold": 13},
 }
 
 

@@ -1,0 +1,33 @@
+"""``euaigraph coverage``: how many entities of each kind have each key property, from the graph in the store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from euaigraph.graph.cli.commands import Ctx, _guarded, app, console
+from euaigraph.graph.coverage import coverage_of
+
+
+@app.command("coverage")
+def coverage_command(
+    ctx: typer.Context,
+    bloc: Annotated[str, typer.Option(help="European means a member of this bloc today (eu, eea, efta, ...).")] = "eu",
+) -> None:
+    """Per kind of entity, how many have each key property (licence, languages, jurisdiction, compute, funding,
+    sources), and the share of European models whose licence class is unknown."""
+    def action(c: Ctx):
+        with c.open() as store:
+            report = coverage_of(store, bloc=bloc)
+        table = Table("kind", "total", "property", "have it", "share %")
+        for kind in report.kinds:
+            for n, (prop, count) in enumerate(kind.counts):
+                table.add_row(kind.kind if n == 0 else "", str(kind.total) if n == 0 else "", prop, str(count),
+                              f"{kind.share(prop):.1f}")
+        console.print(table)
+        console.print(f"European models ({bloc}): {report.european_models}; licence class unknown: "
+                      f"{report.unknown_licence_class} ({report.unknown_share:.1f} %); licence status recorded "
+                      f"instead of a licence: {report.licence_status_recorded}")
+    _guarded(ctx, action)

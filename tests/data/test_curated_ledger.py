@@ -1,0 +1,123 @@
+"""The curated source's run ledger: every file read or skipped with a reason, every record ingested or rejected
+with its place, and the ledger balanced (Report.imbalance() is None)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from euaigraph.ingest.base import Feed, FeedError, Report
+from euaigraph.ingest.curated import KINDS, curated_dir, records
+from euaigraph.ingest.sources.curated import SOURCES
+
+
+def _run(spec, path):
+    report = Report(spec.id)
+    triples = list(spec.parse(Feed.from_path(path), report))
+    return report, triples
+
+
+@pytest.mark.parametrize("spec", SOURCES, ids=lambda s: s.id)
+def test_each_shipped_file_is_read_and_every_record_ingested(spec):
+    kind = spec.id.removeprefix("curated-")
+    report, triples = _run(spec, spec.shipped_path())
+    assert [(f.path, f.status) for f in report.files] == [(KINDS[kind].file, "read")]
+    assert report.records_read == len(records(kind)) == report.records_ingested
+    assert report.records_rejected == 0 and report.imbalance() is None
+    assert len(triples) >= spec.min_triples
+
+
+def test_a_folder_feed_reads_its_file_and_skips_the_others_with_a_reason(tmp_path):
+    folder = tmp_path / "curated"
+    shutil.copytree(curated_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "notes.txt").write_text("not data", encoding="utf-8")
+    spec = next(s for s in SOURCES if s.id == "curated-families")
+    report, _ = _run(spec, folder)
+    read = [f.path for f in report.files if f.status == "read"]
+    skipped = {f.path: f.reason for f in report.files_skipped}
+    assert read == ["families.yaml"]
+    assert "models.yaml" in skipped and "another curated source" in skipped["models.yaml"]
+    assert "not a curated records file" in skipped["notes.txt"]
+    assert "aliases/models.yaml" in skipped
+    assert report.imbalance() is None
+
+
+BAD = """records:
+  - id: good/model
+    name: Good
+    developers: [dev]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: nosource/model
+    name: No source
+    developers: [dev]
+  - id: good/model
+    name: Duplicate
+    developers: [dev]
+    sources: [{url: 'https://dup.example', accessed: '2026-12-07'}]
+  - id: badurl/model
+    name: Bad URL
+    developers: [dev]
+    sources: [{url: 'ftp://nowhere', accessed: '2026-12-07'}]
+  - id: baddate/model
+    name: Bad release date
+    developers: [dev]
+    released: 'next spring'
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: badstatus/model
+    name: Bad status
+    developers: [dev]
+    licence_status: lost
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - just text
+"""
+
+
+def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_path):
+    path = tmp_path / "models.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    spec = next(s for s in SOURCES if s.id == "curated-models")
+    report, triples = _run(spec, path)
+    assert (report.records_read, report.records_ingested, report.records_rejected) == (7, 1, 6)
+    assert report.imbalance() is None
+    reasons = {r.where: r.reason for r in report.rejected}
+    assert "missing sources" in reasons["models.yaml record 2"]
+    assert "duplicate id" in reasons["models.yaml record 3"]
+    assert "not a well-formed http(s) URL" in reasons["models.yaml record 4"]
+    assert "released: cannot read 'next spring' as date" in reasons["models.yaml record 5"]
+    assert "licence_status 'lost'" in reasons["models.yaml record 6"]
+    assert "must be a mapping" in reasons["models.yaml record 7"]
+    subjects = {str(s) for s, _, _ in triples}
+    assert "https://w3id.org/euaigraph/id/model/good/model" in subjects
+    assert not any("baddate" in s or "badstatus" in s for s in subjects)
+
+
+def test_a_file_that_is_not_a_records_mapping_is_a_feed_error(tmp_path):
+    path = tmp_path / "models.yaml"
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    spec = next(s for s in SOURCES if s.id == "curated-models")
+    with pytest.raises(FeedError, match="curated-models: models.yaml: expected a mapping with a 'records' list"):
+        _run(spec, path)
+
+
+def test_a_secondary_only_record_and_a_secondary_control_get_low_confidence(tmp_path):
+    path = tmp_path / "organisations.yaml"
+    path.write_text("""records:
+  - id: child
+    name: Child
+    controlled_by:
+      - {org: parent, since: '2025-08', kind: acquisition, url: 'https://news.example/a', accessed: '2026-12-07', secondary: true}
+    sources: [{url: 'https://registry.example/child', accessed: '2026-12-07'}]
+  - id: parent
+    name: Parent
+    sources: [{url: 'https://news.example/b', accessed: '2026-12-07', secondary: true}]
+""", encoding="utf-8")
+    spec = next(s for s in SOURCES if s.id == "curated-organisations")
+    report, triples = _run(spec, path)
+    about = {str(s): str(o) for s, p, o in triples if str(p).endswith("#describes")}
+    conf = {about[str(s)]: str(o) for s, p, o in triples if str(p).endswith("#confidence")}
+    org = "https://w3id.org/euaigraph/id/org/"
+    assert conf[org + "child"] == "high" and conf[org + "parent"] == "low"
+    [control] = [str(o) for s, p, o in triples if str(s) == org + "child" and str(p).endswith("#control")]
+    assert conf[control] == "low"
+    assert report.imbalance() is None
