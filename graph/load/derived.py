@@ -10,7 +10,8 @@ reads their result instead of applying a rule of its own (decisions/0010-europea
   its seats, where it is controlled from, and whether it is inside, outside or unknown for every bloc today;
 - ``eai:hasAncestorOutsideBloc``: some ancestor's profile is outside the bloc;
 - ``eai:reliesOn``: every direct dependency (the relations the ontology marks as dependencies);
-- ``eai:derivedOn``: the day all of this applies.
+- ``eai:derivedOn``: the day all of this applies;
+- the AI Act indicators of every model (:mod:`euaigraph.graph.load.aiact`, decisions/0012-ai-act-indicators.md).
 
 The inputs are read from the store's current graphs, minus the sources being replaced, plus their staged files,
 so the derived graph always matches the state the swap produces.
@@ -31,7 +32,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from euaigraph.graph.load import rules
+from euaigraph.graph.load import aiact, rules
 from euaigraph.graph.store.base import Staged, Store
 from euaigraph.graph.store.provenance import Run
 from euaigraph.graph.store.terms import nt_line, to_rdflib
@@ -48,13 +49,13 @@ RAW_DEPENDENCIES = tuple(r.iri for r in reference.relations(dependency=True)
                          if r.iri not in (EAI.preferredLicence, EAI.controlledBy))
 INPUTS = tuple(dict.fromkeys((*LINEAGE, *LICENCE, *DEVELOPERS, *RAW_DEPENDENCIES, EAI.jurisdiction, EAI.control,
                               EAI.controller, EAI.startDate, EAI.endDate, EAI.membership, EAI.bloc,
-                              EAI.affiliatedWith, EAI.opennessClass)))
+                              EAI.affiliatedWith, EAI.opennessClass, *aiact.INPUTS)))
 #: Kinds that get a jurisdiction profile even with nobody recorded as their developer (then: unknown).
 PROFILED = (EAI.AIModel, EAI.Dataset)
 #: Every predicate the derived graph writes (its facts are conclusions, not statements of a source).
 DERIVED = (EAI.hasAncestor, EAI.preferredJurisdiction, EAI.preferredLicence, EAI.controlledBy, EAI.controllingCountry,
            EAI.fromDay, EAI.untilDay, EAI.inBlocToday, EAI.jurisdictionProfile, EAI.hasAncestorOutsideBloc,
-           EAI.reliesOn, EAI.effectiveLicenceClass, EAI.derivedOn)
+           EAI.reliesOn, EAI.effectiveLicenceClass, EAI.derivedOn, *aiact.DERIVED)
 #: Where "today" is written (the derived graph's own node).
 DERIVATION = ID["derivation/today"]
 
@@ -203,7 +204,9 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
     licences = rules.preferred(c for p in LICENCE for c in by[p])
     for model, licence in licences.items():
         yield model, EAI.preferredLicence, licence
-    yield from _effective_classes(ancestors, licences, _first(by[EAI.opennessClass]))
+    effective = {m: c for m, _, c in _effective_classes(ancestors, licences, _first(by[EAI.opennessClass]))}
+    for model, cls in effective.items():
+        yield model, EAI.effectiveLicenceClass, cls
     now = world(inputs, today, by)
     for subject, country in now.seat.items():
         yield subject, EAI.preferredJurisdiction, country
@@ -227,6 +230,7 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
                 yield s, EAI.reliesOn, o
     for s, o in (*licences.items(), *now.control.items()):
         yield s, EAI.reliesOn, o
+    yield from aiact.derive(by, ancestors=ancestors, effective=effective, control=now.control)
 
 
 def _effective_classes(ancestors: dict[Node, set[Node]], licences: dict[Node, Node],
