@@ -4,7 +4,7 @@ disagreements between sources side by side; links to its neighbours."""
 import pandas as pd
 import streamlit as st
 
-from euaigraph.explorer import components, data, precomputed, state
+from euaigraph.explorer import aiact, components, data, precomputed, state
 from euaigraph.graph import UnsafeIriError
 
 ctx = state.context()
@@ -58,6 +58,10 @@ st.dataframe(pd.DataFrame([
      "evidence": " ".join(f.urls)}
     for prop, facts in sorted(groups.items(), key=lambda item: data.property_label(item[0])) for f in facts]),
     hide_index=True, width="stretch", height=min(36 * (1 + sum(map(len, groups.values()))) + 4, 640))
+
+if attrs.get("kind") == "model":
+    st.subheader("AI Act indicators")
+    aiact.panel_section(ctx, iri)
 
 st.subheader("Neighbours")
 outgoing = sorted({(data.property_label(f.property), str(f.value)) for f in entity.facts
