@@ -3,8 +3,8 @@
 Settings are read when asked for, so a test or the explorer's launcher that sets a variable is heard.
 
 >>> s = Settings.from_environment({"EUAIGRAPH_HOME": "/tmp/g", "EUAIGRAPH_ANSWERS_MB": "64"})
->>> str(s.home), s.answers_bytes, s.endpoint
-('/tmp/g', 67108864, None)
+>>> str(s.home), s.answers_bytes, s.endpoint, s.keep_versions
+('/tmp/g', 67108864, None, 5)
 >>> Settings.from_environment({"EUAIGRAPH_EXPLORER_ROW_CAP": "many"})
 Traceback (most recent call last):
 ...
@@ -34,6 +34,7 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "EUAIGRAPH_ANSWERS_MB": ("size limit of the answers kept per data version", "512"),
     "EUAIGRAPH_EXPLORER_TIMEOUT_S": ("time limit of an explorer query, seconds", "30"),
     "EUAIGRAPH_EXPLORER_ROW_CAP": ("row cap of an explorer query", "10000"),
+    "EUAIGRAPH_KEEP_VERSIONS": ("data versions an embedded store keeps for `euaigraph diff` (at least 1)", "5"),
 }
 
 
@@ -58,6 +59,7 @@ class Settings:
     answers_bytes: int
     explorer_timeout_s: float | None
     explorer_row_cap: int | None
+    keep_versions: int = 5
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +76,7 @@ class Settings:
             answers_bytes=int(_number(env, "EUAIGRAPH_ANSWERS_MB", 512) * 1024 * 1024),
             explorer_timeout_s=timeout or None,
             explorer_row_cap=int(cap) or None,
+            keep_versions=max(int(_number(env, "EUAIGRAPH_KEEP_VERSIONS", 5)), 1),
         )
 
 
