@@ -61,7 +61,7 @@ class FactChange:
 
 @dataclass(frozen=True)
 class EntityChange:
-    """An entity (a thing of one of the kinds) present on one side only."""
+    """An entity of a kind (model, dataset, organisation...) on one side only."""
 
     change: str
     iri: str
@@ -194,17 +194,18 @@ def _labels(store: Store, iris: set[str]) -> dict[str, str]:
 
 
 def _entities(before: Store, after: Store) -> list[EntityChange]:
+    """(entity, kind) pairs on one side only: a thing that became (or stopped being) of a kind counts for that kind,
+    as ``overview/counts-by-kind`` counts it."""
     kinds = reference.kinds()
 
-    def typed(store: Store) -> dict[str, str]:
-        return {str(s): kinds[t] for s, t in store.execute(_ENTITIES).rows if isinstance(s, URIRef)}
+    def typed(store: Store) -> set[tuple[str, str]]:
+        return {(str(s), kinds[t]) for s, t in store.execute(_ENTITIES).rows if isinstance(s, URIRef)}
 
     was, now = typed(before), typed(after)
     out = []
-    for change, side, other, store in ((ADDED, now, was, after), (REMOVED, was, now, before)):
-        gone = set(side) - set(other)
-        names = _labels(store, gone)
-        out += [EntityChange(change, iri, side[iri], names.get(iri, iri)) for iri in gone]
+    for change, pairs, store in ((ADDED, now - was, after), (REMOVED, was - now, before)):
+        names = _labels(store, {iri for iri, _ in pairs})
+        out += [EntityChange(change, iri, kind, names.get(iri, iri)) for iri, kind in pairs]
     return sorted(out, key=lambda e: (e.kind, e.change, e.label.lower(), e.iri))
 
 

@@ -157,6 +157,7 @@ def rebuild(home: Path, version: str, target: Path) -> Path:
     if missing:
         raise HistoryError(f"data version {version!r} cannot be rebuilt: {', '.join(missing)} no longer kept")
     shutil.rmtree(target / "db", ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
     db = ox.Store(str(target / "db"))
     for graph, path in files.items():
         db.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
