@@ -20,17 +20,19 @@ choice calls it for its tables, chart axes and titles.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from euaigraph.graph.store.base import Store
+from euaigraph.graph.store.base import QueryResult, Store
 from euaigraph.graph.store.terms import check_iri, nt_term
 
 FALLBACK = "en"
-#: Label properties, most preferred first.
-PREDICATES = (SKOS.prefLabel, RDFS.label)
+#: Label properties, most preferred first: an alternative label is shown only when it is the one in the language
+#: asked for (the translated country and language names are alternative labels, decisions in the source's docstring).
+PREDICATES = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
 _BATCH = 400
 
 
@@ -79,4 +81,41 @@ def labels(store: Store, iris: Iterable[str], language: str = FALLBACK) -> dict[
     return out
 
 
-__all__ = ["FALLBACK", "PREDICATES", "choose", "labels", "local_name"]
+#: The saved question that finds entities by a name in any language, and the longest text it takes.
+SEARCH, MAX_SEARCH = "overview/find-by-label", 100
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entity one of whose names matched: its kind, its English (or untagged) name, the name that matched and
+    that name's language ("" for a name without one)."""
+
+    entity: str
+    kind: str
+    label: str
+    matched: str
+    language: str
+
+
+def search_text(text: str) -> str:
+    """The text a search takes: stripped, not empty, at most :data:`MAX_SEARCH` characters; ValueError otherwise.
+
+    >>> search_text("  Allemagne "), len(search_text("x" * 500))
+    ('Allemagne', 100)
+    """
+    cleaned = " ".join(str(text).split())[:MAX_SEARCH]
+    if not cleaned:
+        raise ValueError("type part of a name to search for")
+    return cleaned
+
+
+def find_by_label(answer: Callable[[str, Mapping[str, str]], QueryResult], text: str) -> list[Match]:
+    """Entities with a name containing ``text`` in any language; ``answer(question, params)`` runs the saved
+    question (the explorer passes its cached, guarded runner; a test a fresh one)."""
+    result = answer(SEARCH, {"text": search_text(text)})
+    return [Match(str(r["entity"]), str(r["kind"]), str(r["label"] or local_name(str(r["entity"]))),
+                  str(r["matched"]), str(r["language"] or "")) for r in result.records()]
+
+
+__all__ = ["FALLBACK", "MAX_SEARCH", "PREDICATES", "SEARCH", "Match", "choose", "find_by_label", "labels",
+           "local_name", "search_text"]
