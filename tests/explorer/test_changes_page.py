@@ -34,3 +34,4 @@ def test_with_one_version_there_is_nothing_to_compare(open_page, shipped_home):
     at = open_page(shipped_home, "pages/changes.py")
     assert not at.exception, [e.value for e in at.exception]
     assert any("Choose two different versions" in i for i in texts(at, "info"))
+
