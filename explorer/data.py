@@ -124,7 +124,8 @@ def local_name(iri: str) -> str:
 def property_labels() -> dict[str, str]:
     """The English rdfs:label of every term of the ontology (it labels its terms in French and German too)."""
     graph = Graph().parse(str(files("euaigraph.ontology").joinpath("euaigraph.ttl")), format="turtle")
-    return {str(s): str(o) for s, o in graph.subject_objects(RDFS.label) if getattr(o, "language", None) in (None, "en")}
+    return {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)
+            if getattr(o, "language", None) in (None, "en")}
 
 
 def property_label(iri: str) -> str:

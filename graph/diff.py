@@ -6,7 +6,8 @@ Facts are compared graph by graph: a source whose current graph is the same run 
 triples (a run graph never changes), so only replaced graphs are read. Provenance records (``id/record/...``) are
 counted, not listed; facts with blank nodes are counted, not listed (their labels differ between loads). Saved
 questions run with their default parameters on both versions, through the same workers, guard, time limit and row
-cap as any question; rows are compared as multisets.
+cap as any question; rows are compared as multisets, a cell listing URLs (a ``GROUP_CONCAT``) as the set of its URLs
+(SPARQL leaves the order of a concatenation open, and two stores give different orders).
 """
 
 from __future__ import annotations
@@ -209,8 +210,34 @@ def _entities(before: Store, after: Store) -> list[EntityChange]:
     return sorted(out, key=lambda e: (e.kind, e.change, e.label.lower(), e.iri))
 
 
-def _rows(result) -> Counter:
-    return Counter(tuple(row) for row in result.rows) if result.kind == "select" else Counter(result.triples)
+def _cell(term: Node | None) -> object:
+    """What a cell is compared by: a plain string listing URLs (a GROUP_CONCAT) as the set of its URLs, since SPARQL
+    leaves the order of a concatenation open; any other term as itself."""
+    if isinstance(term, Literal) and term.datatype is None and not term.language:
+        parts = str(term).split()
+        if len(parts) > 1 and all(p.startswith(("http://", "https://")) for p in parts):
+            return ("urls", tuple(sorted(set(parts))))
+    return term
+
+
+def row_key(row: Iterable[Node | None]) -> tuple:
+    """A row as the comparison sees it (see :func:`_cell`).
+
+    >>> urls = ("https://b.example https://a.example", "https://a.example https://b.example")
+    >>> row_key([Literal(urls[0])]) == row_key([Literal(urls[1])]), row_key([Literal("a b")]) == row_key([Literal("b a")])
+    (True, False)
+    """
+    return tuple(_cell(t) for t in row)
+
+
+def _rows(result) -> tuple[Counter, dict]:
+    """The rows counted by their key, and one row as answered for each key (what the diff shows)."""
+    counted, shown_as = Counter(), {}
+    for row in (result.rows if result.kind == "select" else result.triples):
+        key = row_key(row)
+        counted[key] += 1
+        shown_as.setdefault(key, tuple(row))
+    return counted, shown_as
 
 
 def _questions(before: Side, after: Side, *, timeout_s: float, row_cap: int,
@@ -225,11 +252,11 @@ def _questions(before: Side, after: Side, *, timeout_s: float, row_cap: int,
             except (QueryCancelled, QueryRefused, SavedQueryError, StoreError) as exc:
                 out.append(QuestionChange(name, saved.summary, (), error=str(exc)))
                 continue
-            a, b = _rows(was), _rows(now)
-            key = lambda row: tuple(nt_term(t) if t is not None else "" for t in row)  # noqa: E731
+            (a, a_rows), (b, b_rows) = _rows(was), _rows(now)
+            order = lambda row: tuple(nt_term(t) if t is not None else "" for t in row)  # noqa: E731
             out.append(QuestionChange(name, saved.summary, tuple(now.variables or was.variables),
-                                      added=tuple(sorted((b - a).elements(), key=key)),
-                                      removed=tuple(sorted((a - b).elements(), key=key))))
+                                      added=tuple(sorted((b_rows[k] for k in (b - a).elements()), key=order)),
+                                      removed=tuple(sorted((a_rows[k] for k in (a - b).elements()), key=order))))
     return out
 
 
@@ -256,4 +283,4 @@ def shown(term: Node | str | None) -> str:
 
 
 __all__ = ["ADDED", "REMOVED", "Diff", "EntityChange", "FactChange", "QuestionChange", "SourceChange", "compare",
-           "shown"]
+           "row_key", "shown"]

@@ -58,7 +58,8 @@ from euaigraph.graph.analysis.sovereignty import sovereignty_profile
 
 __all__ = [
     "AIActPanel", "DIMENSIONS", "Affected", "Component", "Concentration", "LanguageCoverage", "Profile", "Share",
-    "Upstream", "UpstreamNode", "ai_act_panel", "alpha3", "bloc_members", "concentration", "control_chain", "control_on",
-    "control_standings", "dependency_graph", "foreign_ancestry", "language_coverage", "sovereignty_profile", "standings", "upstream",
+    "Upstream", "UpstreamNode", "ai_act_panel", "alpha3", "bloc_members", "concentration", "control_chain",
+    "control_on", "control_standings", "dependency_graph", "foreign_ancestry", "language_coverage",
+    "sovereignty_profile", "standings", "upstream",
     "what_if",
 ]

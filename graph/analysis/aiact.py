@@ -118,9 +118,10 @@ def _facts(store: Store, model: str, found: dict[str, str]) -> dict[str, tuple[F
                   sources_of(store, {model}, ("modality",)))
     outputs = Fact("output modalities", " ".join(sorted(modal["outputModality"])) or "unknown")
     repository = Fact("Hugging Face repository", _text(one["hf"]) or "none recorded")
-    published = {i.code: (repository, Fact("index grades", ", ".join(f"{d} {g}" for d, g in grades
-                                                                       if d in i.evidence_dimensions) or "none recorded",
-                                            sources_of(store, {model}, ("openness",))))
+    def graded(i) -> str:
+        return ", ".join(f"{d} {g}" for d, g in grades if d in i.evidence_dimensions) or "none recorded"
+
+    published = {i.code: (repository, Fact("index grades", graded(i), sources_of(store, {model}, ("openness",))))
                  for i in indicators() if i.evidence_dimensions}
     signer = signature[0][0] if signature else None
     signed = (Fact("signatory", _local(signer) if signer else "none recorded",

@@ -2,7 +2,8 @@
 
 :mod:`.commands` holds the Typer app, the store options and the data commands (build, ingest, query, analyse,
 explore); :mod:`.maintenance` the maintenance commands (sources, export, backup, restore, validate, warm,
-curated); :mod:`.identity` the identity review (merges and near-misses); :mod:`.diff` what changed between versions; :mod:`.analyse` what ``euaigraph analyse``
+curated); :mod:`.identity` the identity review (merges and near-misses);
+:mod:`.diff` what changed between data versions; :mod:`.analyse` what ``euaigraph analyse``
 computes. Importing this package registers them all.
 """
 

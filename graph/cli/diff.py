@@ -38,7 +38,8 @@ def _print(result: changes.Diff, show: int) -> None:
                       " ".join(f.record_urls[:1]))
     console.print(facts)
     if result.questions:
-        asked = Table("saved question", "rows added", "rows removed", "note", title="Saved questions (default parameters)")
+        asked = Table("saved question", "rows added", "rows removed", "note",
+                      title="Saved questions (default parameters)")
         for q in result.questions:
             if q.changed:
                 asked.add_row(q.name, str(len(q.added)), str(len(q.removed)), q.error)
@@ -50,7 +51,8 @@ def _print(result: changes.Diff, show: int) -> None:
 @app.command("diff")
 def diff_command(
     ctx: typer.Context,
-    before: Annotated[str | None, typer.Argument(help="current, previous, a kept data version id or a snapshot zip.")] = None,
+    before: Annotated[str | None, typer.Argument(
+        help="current, previous, a kept data version id or a snapshot zip.")] = None,
     after: Annotated[str, typer.Argument(help="The same kinds of name (default: current).")] = versions.CURRENT,
     questions: Annotated[bool, typer.Option("--questions/--no-questions",
                                             help="Also compare every saved question's rows.")] = True,

@@ -19,8 +19,8 @@ that ``diff`` will say it cannot rebuild.
 >>> home = Path(tempfile.mkdtemp())
 >>> db = ox.Store()
 >>> g = "https://w3id.org/euaigraph/graph/demo/1"
->>> record(home, db, version="v1", current={"demo": g}, keep=2), record(home, db, version="v2", current={"demo": g}, keep=2)
-(True, True)
+>>> [record(home, db, version=v, current={"demo": g}, keep=2) for v in ("v1", "v2")]
+[True, True]
 >>> record(home, db, version="v3", current={"demo": g}, keep=2), [v.version for v in kept(home)]
 (True, ['v2', 'v3'])
 >>> record(home, db, version="empty", current={}, keep=2)

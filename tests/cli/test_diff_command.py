@@ -55,3 +55,26 @@ def test_diff_refuses_a_name_that_is_no_version(two_versions_home):
     result = runner.invoke(app, ["--store", str(two_versions_home), "diff", "0123456789ab"])
     assert result.exit_code == 1
     assert "0123456789ab" in result.output and "not kept" in result.output
+
+
+def test_a_snapshot_names_its_version_and_compares_with_the_store(two_versions_home, tmp_path):
+    zip_path = tmp_path / "note.zip"
+    result = runner.invoke(app, ["--store", str(two_versions_home), "export", "-o", str(zip_path), "-f", "snapshot"])
+    assert result.exit_code == 0, result.output
+    import zipfile
+
+    with zipfile.ZipFile(zip_path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    citation = manifest["citation"]
+    assert citation["compare_with"] == manifest["data_version"] == history.kept(two_versions_home)[-1].version
+    assert f"euaigraph diff {manifest['data_version']} current" in citation["what_changed_since"]
+    same = runner.invoke(app, ["--store", str(two_versions_home), "diff", str(zip_path), "current", "-f", "json"])
+    assert same.exit_code == 0, same.output
+    report = json.loads(same.stdout)
+    assert report["before"]["version"] == report["after"]["version"] == manifest["data_version"]
+    assert report["counts"] == {"sources": 0, "entities_added": 0, "entities_removed": 0, "facts_added": 0,
+                                "facts_removed": 0, "questions_changed": 0, "questions": len(catalogue())}
+    back = runner.invoke(app, ["--store", str(two_versions_home), "diff", str(zip_path), "previous", "-f", "json",
+                               "--no-questions"])
+    assert back.exit_code == 0, back.output
+    assert json.loads(back.stdout)["counts"]["entities_removed"] > 0  # going back removes what the feed added

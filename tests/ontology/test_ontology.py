@@ -179,8 +179,9 @@ def test_the_project_s_terms_are_labelled_in_english_french_and_german(onto):
         for term in ours(onto, kind):
             labels = [v for p in (RDFS.label, SKOS.prefLabel) for v in onto.objects(term, p) if isinstance(v, Literal)]
             for language in ("en", "fr", "de"):
-                if sum(1 for v in labels if v.language == language) != 1:
-                    missing.append(f"{term.fragment}: {sum(1 for v in labels if v.language == language)} {language} labels")
+                found = sum(1 for v in labels if v.language == language)
+                if found != 1:
+                    missing.append(f"{term.fragment}: {found} {language} labels")
     assert not missing, "\n".join(missing)
 
 
