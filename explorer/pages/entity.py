@@ -25,7 +25,8 @@ with st.expander("Find by a name in any language", expanded=not iri and bool(st.
         except (ValueError, *components.ERRORS) as exc:
             components.show_error(exc)
             matches = []
-        st.caption(f"{len(matches)} names match (saved question `{labels.SEARCH}`).")
+        st.caption(f"{len(matches)} {'name matches' if len(matches) == 1 else 'names match'} "
+                   f"(saved question `{labels.SEARCH}`).")
         for m in matches[:50]:
             components.entity_link(m.entity, f"{m.label} ({m.kind}): {m.matched} [{m.language or 'no language'}]")
 if not iri:
