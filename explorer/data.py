@@ -52,16 +52,26 @@ class Entity:
         return dict(grouped)
 
     def disagreements(self) -> dict[str, dict[str, list[Node]]]:
-        """Properties on which the sources (not counting derived facts) state different values: source -> values."""
+        """Properties on which the sources (not counting derived facts) state different values: source -> values.
+        Labels are compared language by language: a name in French from one source and in German from another do
+        not disagree."""
         out = {}
         for prop, facts in self.by_property().items():
             per_source: dict[str, set[Node]] = defaultdict(set)
             for fact in facts:
                 if not fact.incoming and fact.source != "derived":
                     per_source[fact.source].add(fact.value)
-            if len(per_source) > 1 and len({frozenset(v) for v in per_source.values()}) > 1:
+            languages = {getattr(v, "language", None) for values in per_source.values() for v in values}
+            if len(per_source) > 1 and any(_differ(per_source, language) for language in languages):
                 out[prop] = {source: sorted(values, key=str) for source, values in sorted(per_source.items())}
         return out
+
+
+def _differ(per_source: dict[str, set[Node]], language: str | None) -> bool:
+    """Whether two sources that state values in ``language`` (None: values without one) state different ones."""
+    stated = {frozenset(v for v in values if getattr(v, "language", None) == language)
+              for values in per_source.values()} - {frozenset()}
+    return len(stated) > 1
 
 
 def _rows(store: Store, query: str) -> list[dict]:
@@ -122,9 +132,10 @@ def local_name(iri: str) -> str:
 
 @cache
 def property_labels() -> dict[str, str]:
-    """rdfs:label of every term of the ontology (the store does not hold the ontology itself)."""
+    """The English rdfs:label of every term of the ontology (it labels its terms in French and German too)."""
     graph = Graph().parse(str(files("euaigraph.ontology").joinpath("euaigraph.ttl")), format="turtle")
-    return {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
+    return {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)
+            if getattr(o, "language", None) in (None, "en")}
 
 
 def property_label(iri: str) -> str:

@@ -13,7 +13,7 @@ from euaigraph.graph import analysis, rules
 from euaigraph.graph import ELSEWHERE, UNKNOWN_REGION
 from euaigraph.ontology import reference
 
-from . import components, frame, network, render
+from . import aiact, components, frame, network, render
 from .state import Context
 
 #: A mark for every status a profile component can have: standings, then licence classes and grades from most
@@ -124,3 +124,5 @@ def profile_section(ctx: Context, g: nx.DiGraph, model: str, bloc: str, on: date
             st.caption(text(component.explanation))
             if component.sources:
                 st.caption("Sources: " + text("; ".join(component.sources)))
+    with st.expander("AI Act indicators (indicative, not a legal assessment)"):
+        aiact.panel_section(ctx, model)

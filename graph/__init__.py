@@ -40,10 +40,13 @@ _FRONT: dict[str, str] = {
     "settings": "settings",
     # coverage of the graph (per kind, per key property)
     "Coverage": "coverage", "coverage_of": "coverage",
+    # what changed between data versions, labels in the analyst's language
+    "diff": "diff", "versions": "versions", "citation": "citation", "labels": "labels",
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
-_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules", "settings"})
+_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules", "settings", "diff", "versions",
+                      "citation", "labels"})
 
 __all__ = sorted(_FRONT)
 

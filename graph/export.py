@@ -36,6 +36,7 @@ from euaigraph.ingest.sources.blocs import blocs
 from euaigraph.ontology import reference
 from euaigraph.ontology.namespaces import META_GRAPH, PREFIXES
 
+from euaigraph.graph.citation import citation
 from euaigraph.graph.load.derived import DERIVED
 from euaigraph.graph.query.formats import safe_cell
 from euaigraph.graph.store.base import Store, graph_source
@@ -302,6 +303,7 @@ def write_snapshot(store: Store, dest: Path, *, view: View | None = None, networ
                        "edges": net.number_of_edges(),
                        "nodes_by_kind": dict(sorted(Counter(d["kind"] for _, d in net.nodes(data=True)).items()))},
         }
+        manifest["citation"] = citation(manifest)
         writers["index.html"] = lambda out: out.write(_summary_html(manifest, net))
         say("writing the zip")
         manifest["files"] = _write_zip(Path(dest), writers, manifest)

@@ -3,8 +3,8 @@
 Settings are read when asked for, so a test or the explorer's launcher that sets a variable is heard.
 
 >>> s = Settings.from_environment({"EUAIGRAPH_HOME": "/tmp/g", "EUAIGRAPH_ANSWERS_MB": "64"})
->>> str(s.home), s.answers_bytes, s.endpoint
-('/tmp/g', 67108864, None)
+>>> str(s.home), s.answers_bytes, s.endpoint, s.keep_versions
+('/tmp/g', 67108864, None, 5)
 >>> Settings.from_environment({"EUAIGRAPH_EXPLORER_ROW_CAP": "many"})
 Traceback (most recent call last):
 ...
@@ -41,6 +41,7 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
                                 "sub-domains)", "127.0.0.1,localhost,::1"),
     "EUAIGRAPH_ANSWER_MB": ("the most one answer a query worker sends", "64"),
     "EUAIGRAPH_WORKER_ISOLATION": ("how query workers are cut off the network: auto, netns or seccomp", "auto"),
+    "EUAIGRAPH_KEEP_VERSIONS": ("data versions an embedded store keeps for `euaigraph diff` (at least 1)", "5"),
 }
 
 
@@ -71,6 +72,7 @@ class Settings:
     allowed_hosts: tuple[str, ...]
     worker_answer_bytes: int
     worker_isolation: str
+    keep_versions: int = 5
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +96,7 @@ class Settings:
                                                             "127.0.0.1,localhost,::1").split(",") if h.strip()),
             worker_answer_bytes=int(_number(env, "EUAIGRAPH_ANSWER_MB", 64) * 2**20),
             worker_isolation=env.get("EUAIGRAPH_WORKER_ISOLATION") or "auto",
+            keep_versions=max(int(_number(env, "EUAIGRAPH_KEEP_VERSIONS", 5)), 1),
         )
 
 

@@ -88,6 +88,10 @@ KINDS: dict[str, Kind] = {
                    ("id", "name", "kind", "sources"), (("issuer", "organisations"),)),
     "software": Kind("software.yaml", ("id", "name", "maintainer", "licence", "repository", "note", "sources"),
                      ("id", "name", "sources"), (("maintainer", "organisations"),)),
+    "signatories": Kind(
+        "signatories.yaml", ("id", "chapters", "listed", "note", "sources"), ("id", "chapters", "sources"),
+        (("id", "organisations"),),
+    ),
     "licences": Kind(
         "licences.yaml",
         ("id", "name", "family", "url", "hf_identifier", "commercial_use", "field_of_use_restrictions", "naming_duty",

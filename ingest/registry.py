@@ -18,6 +18,7 @@ MODULES: tuple[str, ...] = (
     "ontology",
     "countries",
     "languages",
+    "translations",
     "licences",
     "blocs",
     "curated",

@@ -58,11 +58,21 @@ def defined_terms(graph: Graph) -> dict[str, str]:
     return dict(sorted(terms.items()))
 
 
+def _english_label(graph: Graph, term: URIRef) -> str | None:
+    """The term's English (or untagged) rdfs:label or skos:prefLabel: terms carry labels in several languages, and the
+    generated file must not depend on which one a parser returns first."""
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        labels = sorted(str(o) for o in graph.objects(term, predicate) if getattr(o, "language", None) in (None, "en"))
+        if labels:
+            return labels[0]
+    return None
+
+
 def render(graph: Graph) -> str:
     """The text of ``vocab.py`` for this ontology graph."""
     lines = [_HEADER]
     for name, kind in defined_terms(graph).items():
-        label = graph.value(EAI_NS[name], RDFS.label) or graph.value(EAI_NS[name], SKOS.prefLabel)
+        label = _english_label(graph, EAI_NS[name])
         lines.append(f"    {name}: URIRef  # {kind}: {label}")
     return "\n".join(lines) + "\n"
 

@@ -20,16 +20,26 @@ class EAI(DefinedNamespace):
     _NS = Namespace("https://w3id.org/euaigraph/ontology#")
     _fail = True
 
+    AIActIndicator: URIRef  # class: AI Act indicator
+    AIActIndicatorScheme: URIRef  # concept scheme: AI Act indicators
+    AIActProfile: URIRef  # class: AI Act profile
     AIFactory: URIRef  # class: AI Factory
     AIModel: URIRef  # class: AI model
+    ArchitecturePublicIndicator: URIRef  # concept: architecture information public
+    AudioModality: URIRef  # concept: audio
     Bloc: URIRef  # class: bloc
     ClosedLicence: URIRef  # concept: closed
     CloudRegion: URIRef  # class: cloud region
+    CodeOfPracticeChapter: URIRef  # class: Code of Practice chapter
+    CodeOfPracticeChapterScheme: URIRef  # concept scheme: General-Purpose AI Code of Practice
+    CodeOfPracticeIndicator: URIRef  # concept: provider signed the General-Purpose AI Code of Practice
+    CodeOfPracticeSignature: URIRef  # class: Code of Practice signature
     ComputeFacility: URIRef  # class: compute facility
     ComputeRelations: URIRef  # concept: compute
     Consortium: URIRef  # class: consortium
     Control: URIRef  # class: control relation
     ControlRelations: URIRef  # concept: control
+    CopyrightChapter: URIRef  # concept: Copyright
     Country: URIRef  # class: country
     DataRelations: URIRef  # concept: training data
     Dataset: URIRef  # class: dataset
@@ -39,10 +49,12 @@ class EAI(DefinedNamespace):
     FundingProgramme: URIRef  # class: funding programme
     FundingRelations: URIRef  # concept: funding
     GPUCluster: URIRef  # class: GPU cluster
+    GeneralPurposeIndicator: URIRef  # concept: general-purpose AI model
     GradeClosed: URIRef  # concept: closed
     GradeOpen: URIRef  # concept: open
     GradePartial: URIRef  # concept: partial
     Grant: URIRef  # class: grant
+    ImageModality: URIRef  # concept: image
     IngestRun: URIRef  # class: ingest run
     JurisdictionProfile: URIRef  # class: jurisdiction profile
     Language: URIRef  # class: language
@@ -54,10 +66,13 @@ class EAI(DefinedNamespace):
     Membership: URIRef  # class: membership
     MergeRecord: URIRef  # class: merge record
     MergedRecord: URIRef  # class: merged record
+    Modality: URIRef  # class: modality
+    ModalityScheme: URIRef  # concept scheme: modalities
     ModelFamily: URIRef  # class: model family
     NonCommercialLicence: URIRef  # concept: non-commercial
     OpenLicence: URIRef  # concept: open
     OpenRestrictedLicence: URIRef  # concept: open with restrictions
+    OpenSourceExemptionIndicator: URIRef  # concept: candidate for the open-source exemptions
     OpennessAssessment: URIRef  # class: openness assessment
     OpennessClass: URIRef  # class: licence openness class
     OpennessClassScheme: URIRef  # concept scheme: licence openness classes
@@ -72,13 +87,20 @@ class EAI(DefinedNamespace):
     Project: URIRef  # class: project
     RejectedRecord: URIRef  # class: rejected record
     RelationGroupScheme: URIRef  # concept scheme: relation groups
+    SafetyAndSecurityChapter: URIRef  # concept: Safety and Security
     SoftwarePackage: URIRef  # class: software package
     Source: URIRef  # class: source
     SourceGraph: URIRef  # class: source graph
     SourceRecord: URIRef  # class: source record
     Supercomputer: URIRef  # class: supercomputer
+    SystemicRiskIndicator: URIRef  # concept: training compute above the systemic-risk presumption
+    TextModality: URIRef  # concept: text
     TrainingRun: URIRef  # class: training run
+    TransparencyChapter: URIRef  # concept: Transparency
     UnresolvedName: URIRef  # class: unresolved name
+    UsageInformationPublicIndicator: URIRef  # concept: usage information public
+    VideoModality: URIRef  # concept: video
+    WeightsPublicIndicator: URIRef  # concept: weights public
     accelerator: URIRef  # datatype property: accelerator
     acceleratorCount: URIRef  # datatype property: accelerator count
     acceleratorVendor: URIRef  # object property: accelerator vendor
@@ -88,7 +110,11 @@ class EAI(DefinedNamespace):
     activityType: URIRef  # datatype property: activity type
     adapterOf: URIRef  # object property: adapter of
     affiliatedWith: URIRef  # object property: affiliated with
+    aiActProfile: URIRef  # object property: AI Act profile
     aiFactoryWave: URIRef  # datatype property: AI Factory wave
+    answersNo: URIRef  # object property: answers no
+    answersUnknown: URIRef  # object property: answer unknown
+    answersYes: URIRef  # object property: answers yes
     architecture: URIRef  # datatype property: architecture
     assessmentDate: URIRef  # datatype property: assessment or catalogue date
     attributionDuty: URIRef  # datatype property: attribution duty
@@ -98,6 +124,8 @@ class EAI(DefinedNamespace):
     builtAround: URIRef  # object property: built around
     celex: URIRef  # datatype property: CELEX number
     codeLicence: URIRef  # object property: code licence
+    codeOfPracticeSignatory: URIRef  # object property: Code of Practice signatory
+    codeOfPracticeSignature: URIRef  # object property: Code of Practice signature
     commercialUse: URIRef  # datatype property: commercial use
     confidence: URIRef  # datatype property: confidence
     contentHash: URIRef  # datatype property: content hash
@@ -154,6 +182,7 @@ class EAI(DefinedNamespace):
     inBlocToday: URIRef  # object property: in bloc today
     inFamily: URIRef  # object property: in family
     inGraph: URIRef  # object property: in graph
+    inputModality: URIRef  # object property: input modality
     insideBloc: URIRef  # object property: inside bloc
     isoCode: URIRef  # datatype property: ISO code
     issuedBy: URIRef  # object property: issued by
@@ -189,6 +218,7 @@ class EAI(DefinedNamespace):
     operationalSince: URIRef  # datatype property: operational since
     organisationType: URIRef  # datatype property: organisation type
     osiApproved: URIRef  # datatype property: OSI approved
+    outputModality: URIRef  # object property: output modality
     outsideBloc: URIRef  # object property: outside bloc
     parameterCount: URIRef  # datatype property: parameter count
     parentProgramme: URIRef  # object property: parent programme
@@ -199,6 +229,8 @@ class EAI(DefinedNamespace):
     policyPriority: URIRef  # datatype property: policy priority
     preferredJurisdiction: URIRef  # object property: preferred jurisdiction
     preferredLicence: URIRef  # object property: preferred licence
+    preferredParameterCount: URIRef  # datatype property: preferred parameter count
+    preferredTrainingCompute: URIRef  # datatype property: preferred training compute (FLOP)
     programmeKind: URIRef  # datatype property: programme kind
     projectStatus: URIRef  # datatype property: project status
     providedBy: URIRef  # object property: provided by
@@ -221,6 +253,7 @@ class EAI(DefinedNamespace):
     runStatus: URIRef  # datatype property: run status
     seat: URIRef  # object property: seat
     seatUnknown: URIRef  # datatype property: seat unknown
+    signedChapter: URIRef  # object property: signed chapter
     sme: URIRef  # datatype property: SME
     softwareVersion: URIRef  # datatype property: software version
     source: URIRef  # object property: source

@@ -147,3 +147,25 @@ def shipped_home(tmp_path_factory) -> Path:
     failed = [o.message for o in outcomes if not o.ok]
     assert not failed, failed
     return home
+
+
+#: The recorded feed added to the shipped graph to give it a second data version (small, every kind of change).
+SECOND_VERSION_FEED = ("huggingface", "hf_model_cards")
+
+
+@pytest.fixture(scope="session")
+def two_versions_home(tmp_path_factory, shared_data) -> Path:
+    """An embedded store whose previous data version is the shipped graph and whose current one is the shipped graph
+    plus one recorded feed (what `euaigraph diff previous current` compares)."""
+    from euaigraph.graph.load.pipeline import ingest, ingest_many
+    from euaigraph.graph.store.embedded import EmbeddedStore
+    from euaigraph.ingest import registry
+    from euaigraph.ingest.base import Feed
+
+    home = tmp_path_factory.mktemp("two-versions")
+    source, folder = SECOND_VERSION_FEED
+    with EmbeddedStore(home, writable=True) as store:
+        failed = [o.message for o in ingest_many(store, registry.build_jobs(), all_or_nothing=True) if not o.ok]
+        assert not failed, failed
+        ingest(store, registry.get(source), Feed.from_path(shared_data / folder))
+    return home

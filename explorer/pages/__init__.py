@@ -26,6 +26,7 @@ PAGES = (
     Page("pages/entity.py", "Entity", "entity"),
     Page("pages/dependencies.py", "Dependencies & what-if", "dependencies"),
     Page("pages/sources.py", "Sources", "sources"),
+    Page("pages/changes.py", "Changes", "changes"),
     Page("pages/export.py", "Export", "export"),
 )
 

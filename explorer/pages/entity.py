@@ -4,8 +4,8 @@ disagreements between sources side by side; links to its neighbours."""
 import pandas as pd
 import streamlit as st
 
-from euaigraph.explorer import components, data, precomputed, state
-from euaigraph.graph import UnsafeIriError
+from euaigraph.explorer import aiact, components, data, precomputed, state
+from euaigraph.graph import UnsafeIriError, labels
 
 ctx = state.context()
 st.title("Entity")
@@ -16,6 +16,19 @@ asked = st.query_params.get("iri")
 if asked and asked not in options:
     options = {asked: asked, **options}
 iri = components.choose_iri("Entity", options, param="iri", placeholder="Choose a model, organisation, data set…")
+with st.expander("Find by a name in any language", expanded=not iri and bool(st.query_params.get("find"))):
+    asked_name = st.text_input("Name contains", key="find", bind="query-params",
+                               placeholder="Allemagne, Deutschland, Γερμανία, EuroLLM…")
+    if asked_name.strip():
+        try:
+            matches = labels.find_by_label(lambda q, p: precomputed.answer(ctx, q, p), asked_name)
+        except (ValueError, *components.ERRORS) as exc:
+            components.show_error(exc)
+            matches = []
+        st.caption(f"{len(matches)} {'name matches' if len(matches) == 1 else 'names match'} "
+                   f"(saved question `{labels.SEARCH}`).")
+        for m in matches[:50]:
+            components.entity_link(m.entity, f"{m.label} ({m.kind}): {m.matched} [{m.language or 'no language'}]")
 if not iri:
     st.info("Choose an entity above, or click a node in the Graph view.")
     st.stop()
@@ -59,6 +72,10 @@ st.dataframe(pd.DataFrame([
      "evidence": " ".join(f.urls)}
     for prop, facts in sorted(groups.items(), key=lambda item: data.property_label(item[0])) for f in facts]),
     hide_index=True, width="stretch", height=min(36 * (1 + sum(map(len, groups.values()))) + 4, 640))
+
+if attrs.get("kind") == "model":
+    st.subheader("AI Act indicators")
+    aiact.panel_section(ctx, iri)
 
 st.subheader("Neighbours")
 outgoing = sorted({(data.property_label(f.property), str(f.value)) for f in entity.facts

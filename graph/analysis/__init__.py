@@ -9,6 +9,7 @@ Build the dependency graph once, then ask it questions::
     what_if(g, "https://w3id.org/euaigraph/id/licence-family/llama")         # everything downstream, with a path
     language_coverage(store, bloc="eu")            # EU-controlled open models per official EU language
     sovereignty_profile(store, model, bloc="eu")   # six explained components, no single score
+    ai_act_panel(store, model)                     # AI Act indicators, each with its facts and rule (indicative)
 
 Formulas (also in each function's docstring):
 
@@ -29,6 +30,8 @@ lives in ``read`` (reading the store), ``metrics`` (pure graph metrics), ``profi
 
 from __future__ import annotations
 
+from euaigraph.graph.analysis.aiact import Panel as AIActPanel
+from euaigraph.graph.analysis.aiact import ai_act_panel
 from euaigraph.graph.analysis.metrics import (
     DIMENSIONS,
     Affected,
@@ -54,8 +57,9 @@ from euaigraph.graph.analysis.read import (
 from euaigraph.graph.analysis.sovereignty import sovereignty_profile
 
 __all__ = [
-    "DIMENSIONS", "Affected", "Component", "Concentration", "LanguageCoverage", "Profile", "Share",
-    "Upstream", "UpstreamNode", "alpha3", "bloc_members", "concentration", "control_chain", "control_on",
-    "control_standings", "dependency_graph", "foreign_ancestry", "language_coverage", "sovereignty_profile", "standings", "upstream",
+    "AIActPanel", "DIMENSIONS", "Affected", "Component", "Concentration", "LanguageCoverage", "Profile", "Share",
+    "Upstream", "UpstreamNode", "ai_act_panel", "alpha3", "bloc_members", "concentration", "control_chain",
+    "control_on", "control_standings", "dependency_graph", "foreign_ancestry", "language_coverage",
+    "sovereignty_profile", "standings", "upstream",
     "what_if",
 ]

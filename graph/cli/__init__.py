@@ -3,10 +3,11 @@
 :mod:`.commands` holds the Typer app, the store options and the data commands (build, ingest, query, analyse,
 explore); :mod:`.maintenance` the maintenance commands (sources, export, backup, restore, validate, warm,
 curated); :mod:`.identity` the identity review (merges and near-misses); :mod:`.coverage` the coverage report;
-:mod:`.analyse` what ``euaigraph analyse`` computes. Importing this package registers them all.
+:mod:`.diff` what changed between data versions; :mod:`.analyse` what ``euaigraph analyse`` computes. Importing
+this package registers them all.
 """
 
-from euaigraph.graph.cli import coverage, identity, maintenance  # noqa: F401  (register their commands on app)
+from euaigraph.graph.cli import coverage, diff, identity, maintenance  # noqa: F401  (register their commands on app)
 from euaigraph.graph.cli.commands import app
 
 __all__ = ["app"]

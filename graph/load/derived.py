@@ -10,7 +10,8 @@ reads their result instead of applying a rule of its own (decisions/0010-europea
   its seats, where it is controlled from, and whether it is inside, outside or unknown for every bloc today;
 - ``eai:hasAncestorOutsideBloc``: some ancestor's profile is outside the bloc;
 - ``eai:reliesOn``: every direct dependency (the relations the ontology marks as dependencies);
-- ``eai:derivedOn``: the day all of this applies.
+- ``eai:derivedOn``: the day all of this applies;
+- the AI Act indicators of every model (:mod:`euaigraph.graph.load.aiact`, decisions/0012-ai-act-indicators.md).
 
 The inputs are read from the store's current graphs, minus the sources being replaced, plus their staged files,
 so the derived graph always matches the state the swap produces.
@@ -31,7 +32,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from euaigraph.graph.load import rules
+from euaigraph.graph.load import aiact, rules
 from euaigraph.graph.store.base import Staged, Store
 from euaigraph.graph.store.provenance import Run
 from euaigraph.graph.store.terms import nt_term
@@ -49,16 +50,17 @@ RAW_DEPENDENCIES = tuple(str(r.iri) for r in reference.relations(dependency=True
                          if r.iri not in (EAI.preferredLicence, EAI.controlledBy))
 _START, _END, _TYPE = str(EAI.startDate), str(EAI.endDate), str(RDF.type)
 #: The inputs whose objects are literals (dates); every other input's object is an IRI.
-_LITERAL_OBJECTS = (_START, _END)
+_LITERAL_OBJECTS = (_START, _END, *(str(p) for p in aiact.LITERAL_INPUTS))
 INPUTS = tuple(dict.fromkeys((*LINEAGE, *LICENCE, *DEVELOPERS, *RAW_DEPENDENCIES, *_LITERAL_OBJECTS,
                               *(str(p) for p in (EAI.jurisdiction, EAI.control, EAI.controller, EAI.membership,
-                                                 EAI.bloc, EAI.affiliatedWith, EAI.opennessClass)))))
+                                                 EAI.bloc, EAI.affiliatedWith, EAI.opennessClass)),
+                              *(str(p) for p in aiact.INPUTS))))
 #: Kinds that get a jurisdiction profile even with nobody recorded as their developer (then: unknown).
 PROFILED = (EAI.AIModel, EAI.Dataset)
 #: Every predicate the derived graph writes (its facts are conclusions, not statements of a source).
 DERIVED = (EAI.hasAncestor, EAI.preferredJurisdiction, EAI.preferredLicence, EAI.controlledBy, EAI.controllingCountry,
            EAI.fromDay, EAI.untilDay, EAI.inBlocToday, EAI.jurisdictionProfile, EAI.hasAncestorOutsideBloc,
-           EAI.reliesOn, EAI.effectiveLicenceClass, EAI.derivedOn)
+           EAI.reliesOn, EAI.effectiveLicenceClass, EAI.derivedOn, *aiact.DERIVED)
 #: Where "today" is written (the derived graph's own node).
 DERIVATION = ID["derivation/today"]
 
@@ -208,6 +210,7 @@ _derivedOn = EAI.derivedOn
 _hasAncestor = EAI.hasAncestor
 _hasAncestorOutsideBloc = EAI.hasAncestorOutsideBloc
 _jurisdictionProfile = EAI.jurisdictionProfile
+_effectiveLicenceClass = EAI.effectiveLicenceClass
 _inBlocToday = EAI.inBlocToday
 _opennessClass = EAI.opennessClass
 _preferredJurisdiction = EAI.preferredJurisdiction
@@ -229,7 +232,9 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
     licences = rules.preferred(c for p in LICENCE for c in by[p])
     for model, licence in licences.items():
         yield model, _preferredLicence, licence
-    yield from _effective_classes(ancestors, licences, _first(by[str(_opennessClass)]))
+    effective = {m: c for m, _, c in _effective_classes(ancestors, licences, _first(by[str(_opennessClass)]))}
+    for model, cls in effective.items():
+        yield model, _effectiveLicenceClass, cls
     now = world(inputs, today, by)
     for subject, country in now.seat.items():
         yield subject, _preferredJurisdiction, country
@@ -253,6 +258,7 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
                 yield s, _reliesOn, o
     for s, o in (*licences.items(), *now.control.items()):
         yield s, _reliesOn, o
+    yield from aiact.derive(by, ancestors=ancestors, effective=effective, control=now.control)
 
 
 def closure(edges: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:

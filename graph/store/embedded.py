@@ -5,6 +5,7 @@ Layout::
     <home>/db/                  the read-write database; only the process holding <home>/writer.lock opens it
     <home>/snapshots/            read-only checkpoints, one per committed change (see snapshots.py)
     <home>/graphs/<graph>.nt     the N-Triples each current graph was bulk-loaded from (see graph_files.py)
+    <home>/versions/             the last data versions, kept for `euaigraph diff` (see history.py)
     <home>/staging/              files of loads in progress
 
 Writers stage each new source graph with the bulk loader (in a background thread while the next source is
@@ -39,6 +40,7 @@ from euaigraph.ontology.namespaces import META_GRAPH
 from euaigraph.graph.store import backups
 from euaigraph.graph.store import graph_files
 from euaigraph.graph.store import safe_files
+from euaigraph.graph.store import history
 from euaigraph.graph.store import snapshots
 from euaigraph.graph.store.provenance import data_version
 from euaigraph.graph.store.base import (
@@ -163,6 +165,9 @@ class EmbeddedStore(Store):
         current = self._db_current()
         try:
             snapshots.publish(self._db, self._snapshots(), version=data_version(current))
+            # before the prune: the history hard-links the files of the graphs this version names
+            history.record(self.home, self._db, version=data_version(current), current=current,
+                           keep=settings.current().keep_versions)
             graph_files.prune(self._graph_files(), set(current.values()))
         except OSError as exc:  # a full disk: the change is in db/, readers keep the previous snapshot
             raise StoreError(f"{self.name}: the change is saved but its snapshot could not be published ({exc}); "

@@ -25,6 +25,7 @@ from euaigraph.ontology import iri
 from euaigraph.ontology.iri import record_iri
 from euaigraph.ontology.namespaces import ORG, ROR, WIKIDATA
 from euaigraph.ontology import reference
+from euaigraph.ontology.indicators import chapters
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
@@ -56,7 +57,7 @@ _C: dict[str, Convert] = {
     "facility": iri.facility_iri, "project": iri.project_iri, "programme": iri.programme_iri,
     "family": iri.family_iri, "country": iri.country_iri, "licence": iri.licence_iri, "language": _language,
     "date": date_literal, "double": double, "decimal": decimal, "bool": boolean, "int": integer,
-    "url": lambda v: URIRef(str(v)),
+    "url": lambda v: URIRef(str(v)), "chapter": lambda v: chapters().get(str(v)),
 }
 
 #: kind -> (class, id -> IRI, {field: (predicate, converter)})
@@ -99,6 +100,8 @@ MAPPINGS: dict[str, tuple[Node, Callable[[str], URIRef], dict[str, tuple[Node, s
     "software": (EAI.SoftwarePackage, iri.software_iri, {
         "name": (RDFS.label, "text"), "maintainer": (EAI.maintainedBy, "org"), "licence": (EAI.licence, "licence"),
         "repository": (EAI.repository, "url"), "note": (EAI.note, "text")}),
+    "signatories": (EAI.CodeOfPracticeSignature, lambda key: iri.node_iri("signature", "code-of-practice", key), {
+        "chapters": (EAI.signedChapter, "chapter"), "listed": (EAI.startDate, "date"), "note": (EAI.note, "text")}),
     "licences": (EAI.Licence, iri.licence_iri, {
         "name": (RDFS.label, "text"), "id": (EAI.spdxId, "text"), "url": (EAI.licenceText, "url"),
         "hf_identifier": (SKOS.notation, "text"), "commercial_use": (EAI.commercialUse, "text"),
@@ -191,6 +194,8 @@ def _structured(kind: str, record: dict[str, Any], subject: URIRef, source_id: s
                                          confidence=confidence([control]))
         for scheme, value in (record.get("identifiers") or {}).items():
             yield from _identifier(subject, scheme, str(value))
+    if kind == "signatories":
+        yield iri.org_iri(record["id"]), EAI.codeOfPracticeSignature, subject
     if kind == "licences" and record.get("openness_class") in OPENNESS:
         yield subject, EAI.opennessClass, OPENNESS[record["openness_class"]]
     if kind == "licences" and record.get("family"):
@@ -287,4 +292,5 @@ SOURCES = (
     _spec("policy", "policy instruments", 30),
     _spec("software", "software packages", 40),
     _spec("licences", "model licences (LicenseRef)", 100),
+    _spec("signatories", "signatories of the General-Purpose AI Code of Practice", 30),
 )

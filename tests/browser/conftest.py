@@ -70,3 +70,9 @@ def hostile_explorer(chromium, tmp_path_factory):
 def thousand_explorer(chromium, tmp_path_factory):
     home = explorer_support.thousand(tmp_path_factory.mktemp("thousand") / "store")
     yield from _explorer(tmp_path_factory, home, "thousand")
+
+
+@pytest.fixture(scope="session")
+def two_versions_explorer(chromium, two_versions_home, tmp_path_factory):
+    """The explorer on the shipped graph plus one recorded feed (two kept data versions)."""
+    yield from _explorer(tmp_path_factory, two_versions_home, "two-versions")

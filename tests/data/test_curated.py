@@ -31,6 +31,7 @@ from euaigraph.ingest.curated import (
     records,
 )
 from euaigraph.ingest.curated_format import curated_files, format_text, layout_name
+from euaigraph.ontology.indicators import chapters
 from euaigraph.ontology.iri import is_valid_key
 
 CURATED = curated_dir()
@@ -54,6 +55,7 @@ ENUMS = {
     ("policy", "kind"): ("regulation", "strategy", "communication", "call", "initiative"),
     ("licences", "openness_class"): OPENNESS_CLASSES,
     ("licences", "commercial_use"): (True, False, "conditional"),
+    ("signatories", "chapters"): tuple(chapters()),
 }
 RELATIONS = ("fine-tune", "continued-pretraining", "distillation", "merge", "quantisation", "adapter")
 CONTROL_KINDS = ("acquisition", "subsidiary", "majority-stake", "government")

@@ -30,6 +30,26 @@ def test_disagreements_are_per_source(hostile_home):
     assert not any(k.endswith("#type") for k in conflicts)  # both say Organisation: no disagreement
 
 
+def test_names_in_different_languages_do_not_disagree():
+    from rdflib import Literal, URIRef
+
+    def fact(source, value):
+        return data.Fact(property="http://www.w3.org/2004/02/skos/core#altLabel", value=value, source=source, graph=source)
+
+    names = data.Entity(iri="https://e.example/de", label="Germany", facts=[
+        fact("countries", Literal("Federal Republic of Germany", lang="en")),
+        fact("translations", Literal("Allemagne", lang="fr")), fact("translations", Literal("Deutschland", lang="de"))])
+    assert names.disagreements() == {}
+    other = data.Entity(iri="https://e.example/de", label="Germany", facts=[
+        *names.facts, fact("eu-vocabularies", Literal("République fédérale d'Allemagne", lang="fr"))])
+    assert set(other.disagreements()["http://www.w3.org/2004/02/skos/core#altLabel"]) == {
+        "countries", "eu-vocabularies", "translations"}  # two sources, two French names
+    seats = data.Entity(iri="https://e.example/o", label="O", facts=[
+        data.Fact(property="p", value=URIRef("https://e.example/FRA"), source="a", graph="a"),
+        data.Fact(property="p", value=URIRef("https://e.example/USA"), source="b", graph="b")])
+    assert list(seats.disagreements()) == ["p"]
+
+
 def test_unknown_and_unsafe_iris(hostile_home):
     with EmbeddedStore(hostile_home) as store:
         assert data.entity(store, "https://w3id.org/euaigraph/id/model/none") is None

@@ -9,6 +9,7 @@ from explorer_support import EVIL_ORG, PAGES, hostile_models, texts
 from euaigraph.graph import analysis
 from euaigraph.graph.export import entity_network
 from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.ontology.indicators import indicators
 
 pytestmark = pytest.mark.slow
 
@@ -191,6 +192,20 @@ def test_entity_page_groups_facts_with_their_sources(open_page, shipped_home):
     assert all(table["retrieved"]) and all("huggingface.co/utter-project/EuroLLM-9B" in e for e in table["evidence"])
 
 
+def test_entity_page_shows_the_ai_act_panel_of_a_model(open_page, shipped_home):
+    model = "https://w3id.org/euaigraph/id/model/mistralai/mistral-7b-v0.1"
+    at = open_page(shipped_home, "pages/entity.py", iri=model)
+    assert not at.exception
+    assert "AI Act indicators" in texts(at, "subheader")
+    with EmbeddedStore(shipped_home) as store:
+        answers = analysis.aiact.model_answers(store, model)
+    shown = {i.code: m for i in indicators() for m in texts(at, "markdown") if f"**{i.label}**" in m}
+    assert set(shown) == set(answers)
+    assert all(m.endswith(f"*{answers[code]}*") for code, m in shown.items())
+    assert answers["code-of-practice"] == "yes"  # Mistral AI is a listed signatory
+    assert any("not a legal assessment" in c for c in texts(at, "caption"))
+
+
 def test_entity_page_shows_sources_side_by_side_when_they_disagree(open_page, hostile_home):
     at = open_page(hostile_home, "pages/entity.py", iri=str(EVIL_ORG))
     assert "Where the sources disagree" in texts(at, "subheader")
@@ -215,7 +230,12 @@ def test_dependencies_what_if_lists_what_depends_on_the_removed_nodes(open_page,
     affected = [a for a in analysis.what_if(g, removed) if a.kind == "model"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Models affected"] == str(len(affected)) and affected
-    assert len([m for m in texts(at, "markdown") if "**" in m]) == 6  # the six profile components
+    marked = [m for m in texts(at, "markdown") if "**" in m]
+    profile = [m for m in marked if not any(i.label in m for i in indicators())]
+    assert len(profile) == 6  # the six profile components
+    readings = [m for m in marked if any(f"**{i.label}**" in m for i in indicators())]
+    assert len(readings) == len(indicators())  # and the AI Act panel below them, one reading per indicator
+    assert any("not a legal assessment" in c for c in texts(at, "caption"))
 
 
 def test_dependencies_upstream_of_a_model_outside_the_bloc(open_page, hostile_home):

@@ -13,7 +13,7 @@ from euaigraph.ingest.sources.blocs import blocs
 from .results import EXPECTED, expected_path, read_expected, table
 
 QUERIES = catalogue()
-THEMES = {"dependency", "sovereignty", "licences", "funding", "languages", "whatif", "provenance", "overview"}
+THEMES = {"dependency", "sovereignty", "licences", "funding", "languages", "whatif", "provenance", "overview", "aiact"}
 
 
 def test_there_are_enough_questions_in_every_theme():

@@ -244,10 +244,12 @@ def test_ask_construct_and_describe(store, tmp_path):
     assert built.triples == [(model("demo", "eurollm-9b"), has_child, model("demo", "eurollm-9b-instruct"))]
     described = store.execute(f"DESCRIBE <{model('demo', 'salamandra-7b')}>")
     assert described.kind == "graph"
-    # The source's facts, and the derived graph's jurisdiction profile (every model has one).
+    # The source's facts, and the derived graph's jurisdiction and AI Act profiles (every model has both) and the
+    # parameter count the AI Act indicators read.
     assert {(s, p) for s, p, _ in described.triples} == {
         (model("demo", "salamandra-7b"), p) for p in (ns.RDF.type, ns.RDFS.label, EAI.parameterCount,
-                                                      EAI.jurisdictionProfile)}
+                                                      EAI.jurisdictionProfile, EAI.aiActProfile,
+                                                      EAI.preferredParameterCount)}
 
 
 def test_rows_are_capped_and_marked_truncated(store, tmp_path):

@@ -1,0 +1,92 @@
+"""Names of countries and languages in the official EU languages, from the translations of the Debian iso-codes
+project that pycountry installs (gettext catalogues, one per language and standard).
+
+The ``countries`` and ``languages`` sources name things in English only; the ``eu-vocabularies`` feed adds the
+authority tables' own labels in every language when it is loaded. These translations make the shipped graph speak
+the 24 official languages without it: each is a ``skos:altLabel`` in its language, so an EU Vocabularies
+``skos:prefLabel`` keeps its place wherever both exist (``graph.labels`` prefers it), and SKOS's one preferred label
+per language holds. The feed is the folder of catalogues (``<code>/LC_MESSAGES/iso3166-1.mo``, ``iso639-3.mo``);
+the languages to read are the official ones in ``data/curated/languages.yaml``, English aside (it is the source
+text). One record per country or language; a missing or unreadable catalogue is rejected with its path.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from pathlib import Path
+
+import pycountry
+from rdflib import Literal
+from rdflib.namespace import SKOS
+
+from euaigraph.ontology.iri import country_iri, language_iri
+
+from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
+from ..curated import curated_dir, load_yaml
+from ..normalise import resolve_language
+
+#: gettext domains: the ISO standard a catalogue translates, and what it names.
+COUNTRIES, LANGUAGES = "iso3166-1", "iso639-3"
+#: The longest name kept (the longest official country name is under 80 characters).
+MAX_NAME = 200
+#: The language the catalogues translate from.
+SOURCE_LANGUAGE = "en"
+
+
+def official_languages() -> list[str]:
+    """The ISO 639-1 codes of the official EU languages but English, from the curated list."""
+    data = load_yaml(curated_dir() / "languages.yaml") or {}
+    return sorted(str(r["code"]) for r in data.get("records") or [] if str(r["code"]) != SOURCE_LANGUAGE)
+
+
+def _catalogue(feed: Feed, report: Report, code: str, domain: str) -> gettext.GNUTranslations | None:
+    path = feed.path / code / "LC_MESSAGES" / f"{domain}.mo"
+    where = str(path.relative_to(feed.path))
+    try:
+        with path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except FileNotFoundError:
+        report.reject(where, "no catalogue for this language")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # gettext raises OSError for a damaged catalogue
+        report.reject(where, f"unreadable catalogue: {exc}")
+    return None
+
+
+def _names(catalogues: dict[str, gettext.GNUTranslations], english: str) -> Iterator[tuple[str, str]]:
+    for code, catalogue in catalogues.items():
+        name = catalogue.gettext(english).strip()
+        if name and name != english and len(name) <= MAX_NAME:  # untranslated names fall back to English
+            yield code, name
+
+
+def parse(feed: Feed, report: Report) -> Iterator[Triple]:
+    if not feed.path.is_dir():
+        raise FeedError(SOURCE.id, str(feed.path), "expected the folder of pycountry's gettext catalogues")
+    report.version = f"pycountry {getattr(pycountry, '__version__', 'unknown')}"
+    codes = official_languages()
+    for domain, things in ((COUNTRIES, pycountry.countries), (LANGUAGES, pycountry.languages)):
+        catalogues = {c: t for c in codes if (t := _catalogue(feed, report, c, domain)) is not None}
+        for thing in things:
+            if domain == COUNTRIES:
+                node = country_iri(thing.alpha_3)
+            elif getattr(thing, "alpha_2", None):  # the languages the languages source holds
+                node = language_iri(resolve_language(thing.alpha_2))
+            else:
+                continue
+            report.read()
+            for code, name in _names(catalogues, thing.name):
+                yield node, SKOS.altLabel, Literal(name, lang=code)
+
+
+SOURCE = SourceSpec(
+    id="translations",
+    title="Country and language names in the official EU languages (iso-codes translations, via pycountry)",
+    homepage="https://salsa.debian.org/iso-codes-team/iso-codes",
+    data_licence="LGPL-2.1-or-later",
+    parse=parse,
+    min_triples=3000,
+    priority=PRIORITY_CURATED,
+    shipped_path=lambda: Path(pycountry.LOCALES_DIR),
+    description="Built offline from the gettext catalogues of ISO 3166-1 and ISO 639-3 that pycountry installs.",
+)

@@ -1,0 +1,61 @@
+"""The translations source: country and language names in the official EU languages from the gettext catalogues
+pycountry installs, as alternative labels in their language; a missing or damaged catalogue is rejected with its
+path and the others still read; a feed that is not a folder of catalogues fails."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pycountry
+import pytest
+from rdflib import Literal
+from rdflib.namespace import SKOS
+
+from euaigraph.ingest.base import Feed, FeedError, Report
+from euaigraph.ingest.sources import translations
+from euaigraph.ontology.iri import country_iri, language_iri
+
+
+def parse(path: Path) -> tuple[set, Report]:
+    report = Report(translations.SOURCE.id)
+    return set(translations.parse(Feed.from_path(path), report)), report
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return parse(Path(pycountry.LOCALES_DIR))
+
+
+def test_names_come_in_every_official_language_but_english(shipped):
+    triples, report = shipped
+    assert len(translations.official_languages()) == 23
+    assert (country_iri("DEU"), SKOS.altLabel, Literal("Allemagne", lang="fr")) in triples
+    assert (country_iri("DEU"), SKOS.altLabel, Literal("Ġermanja", lang="mt")) in triples
+    assert (language_iri("FIN"), SKOS.altLabel, Literal("Finnisch", lang="de")) in triples
+    languages = {o.language for _, _, o in triples}
+    assert languages == set(translations.official_languages())  # English is the source text, never repeated
+    assert {p for _, p, _ in triples} == {SKOS.altLabel}
+    coded = sum(1 for x in pycountry.languages if hasattr(x, "alpha_2"))
+    assert report.records_read == len(pycountry.countries) + coded
+    assert not report.rejected
+
+
+def test_a_missing_or_damaged_catalogue_is_rejected_and_the_rest_read(tmp_path, shipped):
+    folder = tmp_path / "locales"
+    for code in ("fr", "de"):
+        shutil.copytree(Path(pycountry.LOCALES_DIR) / code, folder / code)
+    (folder / "de" / "LC_MESSAGES" / "iso639-3.mo").write_bytes(b"\x00" * 40)
+    triples, report = parse(folder)
+    where = {r.where: r.reason for r in report.rejected}
+    assert "de/LC_MESSAGES/iso639-3.mo" in where and "unreadable" in where["de/LC_MESSAGES/iso639-3.mo"]
+    assert "it/LC_MESSAGES/iso3166-1.mo" in where and "no catalogue" in where["it/LC_MESSAGES/iso3166-1.mo"]
+    assert (country_iri("DEU"), SKOS.altLabel, Literal("Deutschland", lang="de")) in triples  # other catalogues
+    assert not any(o.language == "de" and s == language_iri("FIN") for s, _, o in triples)
+
+
+def test_a_feed_that_is_no_folder_fails(tmp_path):
+    path = tmp_path / "one.mo"
+    path.write_bytes(b"")
+    with pytest.raises(FeedError, match="folder of pycountry's gettext catalogues"):
+        parse(path)
