@@ -1,6 +1,6 @@
 """The Changes page's logic: which data versions can be compared, the comparison (once per pair and data version),
 and its tables. The comparison is :func:`euaigraph.graph.diff.compare`, the same as ``euaigraph diff``
-(decisions/0013-what-changed.md)."""
+(decisions/0015-what-changed.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The citation block of a snapshot: how a note cites it, and the data version to compare against later to see
-what changed since (``euaigraph diff``, decisions/0013-what-changed.md).
+what changed since (``euaigraph diff``, decisions/0015-what-changed.md).
 
 >>> block = citation({"data_version": "690e9a6bad4f", "created": "2026-12-07T14:46:14Z", "scope": "whole graph",
 ...                   "software": {"version": "0.1.0"}, "sources": [{"id": "curated-models", "version": "abc"}]})

@@ -1,4 +1,4 @@
-"""What changed between two data versions (decisions/0013-what-changed.md): the sources whose graph was replaced,
+"""What changed between two data versions (decisions/0015-what-changed.md): the sources whose graph was replaced,
 the entities added and removed, every fact added or removed with the source that states it and the pages that
 source cites, and for every saved question the rows added and removed.
 

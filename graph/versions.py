@@ -1,5 +1,5 @@
 """The data versions ``euaigraph diff`` can compare, each opened as a store it can query
-(decisions/0013-what-changed.md).
+(decisions/0015-what-changed.md).
 
 A side of a comparison is named by:
 

@@ -1,5 +1,5 @@
 """The AI Act indicators' reference data, read from ``euaigraph.ttl``: the one home of their thresholds, the
-requirements of the open-source exemption, the modalities and the answers (decisions/0012-ai-act-indicators.md).
+requirements of the open-source exemption, the modalities and the answers (decisions/0014-ai-act-indicators.md).
 
 The rules that apply them are in :mod:`euaigraph.graph.load.aiact`; saved questions join the same terms in the
 graph (the ontology is loaded as a source).

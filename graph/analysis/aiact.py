@@ -1,5 +1,5 @@
 """The AI Act panel of one model: every indicator's answer with the facts and the rule it used, labelled
-indicative, not a legal assessment (decisions/0012-ai-act-indicators.md).
+indicative, not a legal assessment (decisions/0014-ai-act-indicators.md).
 
 The answers are the derived graph's (:mod:`euaigraph.graph.load.aiact` applied them at ingest); this module only
 reads them and the facts behind them, so the panel on the entity page and in the sovereignty profile says what the

@@ -1,5 +1,5 @@
 """``euaigraph diff A B``: what changed between two data versions of the store, or between a snapshot zip and the
-current graph (decisions/0013-what-changed.md). A and B are ``current``, ``previous``, a kept data version id
+current graph (decisions/0015-what-changed.md). A and B are ``current``, ``previous``, a kept data version id
 (``euaigraph diff --list``) or the path of a snapshot zip."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The AI Act indicators: one pure rule per indicator, and their materialisation in the derived graph
-(decisions/0012-ai-act-indicators.md). Every answer is indicative, not a legal assessment.
+(decisions/0014-ai-act-indicators.md). Every answer is indicative, not a legal assessment.
 
 The thresholds, the requirements and the modalities are reference data in the ontology
 (:mod:`euaigraph.ontology.indicators`); each rule's wording is its indicator's ``skos:definition``. Answers are yes,

@@ -11,7 +11,7 @@ reads their result instead of applying a rule of its own (decisions/0010-europea
 - ``eai:hasAncestorOutsideBloc``: some ancestor's profile is outside the bloc;
 - ``eai:reliesOn``: every direct dependency (the relations the ontology marks as dependencies);
 - ``eai:derivedOn``: the day all of this applies;
-- the AI Act indicators of every model (:mod:`euaigraph.graph.load.aiact`, decisions/0012-ai-act-indicators.md).
+- the AI Act indicators of every model (:mod:`euaigraph.graph.load.aiact`, decisions/0014-ai-act-indicators.md).
 
 The inputs are read from the store's current graphs, minus the sources being replaced, plus their staged files,
 so the derived graph always matches the state the swap produces.

@@ -1,5 +1,5 @@
 """The last N data versions of an embedded store, kept so that ``euaigraph diff`` can rebuild any of them
-(decisions/0013-what-changed.md).
+(decisions/0015-what-changed.md).
 
 A data version is a set of current source graphs (one per source, named by run) and the meta graph describing them.
 A run graph never changes once loaded, so versions that share a source's run share its triples: the history keeps

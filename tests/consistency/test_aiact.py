@@ -2,7 +2,7 @@
 and the sovereignty profile show, on the shipped graph and on the graph with every recorded feed. On that graph, the
 curated models whose training compute is public have the answers reviewed by hand in
 ``expected/aiact-public-compute.csv`` (each figure checked against the recorded Epoch AI rows and index headers,
-each answer worked out from the rule in decisions/0012-ai-act-indicators.md)."""
+each answer worked out from the rule in decisions/0014-ai-act-indicators.md)."""
 
 from __future__ import annotations
 

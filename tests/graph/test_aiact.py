@@ -1,5 +1,5 @@
 """The AI Act indicators, one rule at a time, then materialised by the derived graph on small hand-made inputs whose
-answers are worked out in the comments (decisions/0012-ai-act-indicators.md)."""
+answers are worked out in the comments (decisions/0014-ai-act-indicators.md)."""
 
 from __future__ import annotations
 
