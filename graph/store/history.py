@@ -40,9 +40,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from euaigraph.ontology.namespaces import META_GRAPH
-
 from euaigraph.graph.store import graph_files
+from euaigraph.ingest import safe_json
+from euaigraph.ontology.namespaces import META_GRAPH
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def folder(home: Path) -> Path:
 def kept(home: Path) -> list[KeptVersion]:
     """The kept versions, oldest first (empty when none was recorded or the index is unreadable)."""
     try:
-        items = json.loads((folder(home) / "index.json").read_text(encoding="utf-8"))
+        items = safe_json.loads((folder(home) / "index.json").read_bytes())
         return [KeptVersion(str(i["version"]), str(i["published"]), {str(k): str(v) for k, v in i["graphs"].items()})
                 for i in items]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

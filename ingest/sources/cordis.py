@@ -237,10 +237,11 @@ def _organisation_facts(org: URIRef, is_curated: bool, participant: Participant,
 
 
 # -- the feed ---------------------------------------------------------------------------------------------------
-def projects(feed: Feed, report: Report, orphans: list[tuple[str, str, str]]) -> Iterator[Project]:
+def projects(feed: Feed, report: Report, *, orphans: list[tuple[str, str, str]] | None = None) -> Iterator[Project]:
     """Every project record of the feed: XML files, bulk dump folders (a folder with a ``project`` file) and dump
-    archives (``.zip``, extracted to a temporary folder). Every file is read or skipped with its reason."""
-    yield from _walk(feed.path, feed.root, "", report, orphans)
+    archives (``.zip``, extracted to a temporary folder). Every file is read or skipped with its reason; bulk rows
+    that name no project of the dump are appended to ``orphans`` (where, part, grant) when given."""
+    yield from _walk(feed.path, feed.root, "", report, [] if orphans is None else orphans)
 
 
 def _walk(top: Path, root: Path, prefix: str, report: Report, orphans: list) -> Iterator[Project]:
@@ -275,7 +276,7 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     orphans: list[tuple[str, str, str]] = []
     #: grant -> (locator of its first record, participations written); later records of a grant are other versions
     grants: dict[str, tuple[str, dict[URIRef, str]]] = {}
-    for project in projects(feed, report, orphans):
+    for project in projects(feed, report, orphans=orphans):
         found = True
         report.read()
         if not project.grant:

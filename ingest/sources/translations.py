@@ -7,7 +7,9 @@ the 24 official languages without it: each is a ``skos:altLabel`` in its languag
 ``skos:prefLabel`` keeps its place wherever both exist (``graph.labels`` prefers it), and SKOS's one preferred label
 per language holds. The feed is the folder of catalogues (``<code>/LC_MESSAGES/iso3166-1.mo``, ``iso639-3.mo``);
 the languages to read are the official ones in ``data/curated/languages.yaml``, English aside (it is the source
-text). One record per country or language; a missing or unreadable catalogue is rejected with its path.
+text). One record per country or language: ingested when at least one official language names it differently
+from English, rejected otherwise; a catalogue is a file of the ledger, skipped with its path when missing or
+unreadable.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from rdflib.namespace import SKOS
 
 from euaigraph.ontology.iri import country_iri, language_iri
 
-from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
+from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple, walk
 from ..curated import curated_dir, load_yaml
 from ..normalise import resolve_language
 
@@ -42,14 +44,17 @@ def official_languages() -> list[str]:
 
 def _catalogue(feed: Feed, report: Report, code: str, domain: str) -> gettext.GNUTranslations | None:
     path = feed.path / code / "LC_MESSAGES" / f"{domain}.mo"
-    where = str(path.relative_to(feed.path))
+    where = path.relative_to(feed.root).as_posix()
     try:
         with path.open("rb") as handle:
-            return gettext.GNUTranslations(handle)
+            catalogue = gettext.GNUTranslations(handle)
     except FileNotFoundError:
-        report.reject(where, "no catalogue for this language")
+        report.file_skipped(where, "no catalogue for this language")
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # gettext raises OSError for a damaged catalogue
-        report.reject(where, f"unreadable catalogue: {exc}")
+        report.file_skipped(where, f"unreadable catalogue: {str(exc)[:200]}")
+    else:
+        report.file_read(where)
+        return catalogue
     return None
 
 
@@ -75,8 +80,29 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
             else:
                 continue
             report.read()
-            for code, name in _names(catalogues, thing.name):
+            names = list(_names(catalogues, thing.name))
+            if not names:
+                report.reject(f"{domain}: {thing.name}", "no official language names it differently from English")
+                continue
+            report.ingested()
+            for code, name in names:
                 yield node, SKOS.altLabel, Literal(name, lang=code)
+    _skip_the_rest(feed, report, codes)
+
+
+def _skip_the_rest(feed: Feed, report: Report, codes: list[str]) -> None:
+    """Every other file of the folder is in the ledger as skipped, with why."""
+    seen = {f.path for f in report.files}
+    wanted = {f"{domain}.mo" for domain in (COUNTRIES, LANGUAGES)}
+    for path, rel in walk(feed):
+        if rel in seen:
+            continue
+        if path.relative_to(feed.path).parts[0] not in codes:
+            report.file_skipped(rel, "not an official EU language (English is the source text)")
+        elif path.name not in wanted:
+            report.file_skipped(rel, "a catalogue of another standard, or not a compiled catalogue")
+        else:
+            report.file_skipped(rel, "not where this source reads catalogues (<code>/LC_MESSAGES/)")
 
 
 SOURCE = SourceSpec(

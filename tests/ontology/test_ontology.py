@@ -173,7 +173,7 @@ def test_every_aligned_vocabulary_is_used(onto):
 
 def test_the_project_s_terms_are_labelled_in_english_french_and_german(onto):
     """Every class, property and concept the explorer can show has one label in each of the three languages
-    (decisions/0012, the explorer's language choice reads them through graph.labels)."""
+    (the explorer's language choice reads them through graph.labels)."""
     missing = []
     for kind in (OWL.Class, *PROPERTY_TYPES, SKOS.Concept, SKOS.ConceptScheme):
         for term in ours(onto, kind):

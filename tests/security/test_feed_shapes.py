@@ -1,6 +1,6 @@
-"""A record of an unexpected shape fails its source by name, never with a traceback: a curated record without its
-``sources`` (a required key) ends the run with an error naming the source and the file, through the command line,
-and the previous graph stays as it was."""
+"""A record of an unexpected shape is rejected by name, never with a traceback: a curated record without its
+``sources`` (a required key) is rejected with the file and the record, through the command line, and nothing of it
+reaches the graph uncited."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.ingest import registry, safe_yaml
 from euaigraph.ingest.base import Feed
 
-from .support import dataset_hash
+from euaigraph.ontology import iri
+
+COUNT_MODELS = "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/euaigraph/ontology#AIModel> }"
 
 
 @pytest.fixture(autouse=True)
@@ -26,25 +28,29 @@ def wide_console(monkeypatch):
         monkeypatch.setattr(console, "_width", 400)
 
 
-def test_curated_record_without_sources_fails_its_source_cleanly(tmp_path):
+def test_curated_record_without_sources_is_rejected_with_its_place(tmp_path):
     """Input: the shipped curated models with the first record's ``sources`` removed, ingested with ``euaigraph
-    ingest curated-models --file`` over the shipped ones. Expected: exit 1, ``error:`` naming curated-models and
-    the file, no traceback; the dataset (meta graph aside) unchanged."""
+    ingest curated-models --file`` over the shipped ones. Expected: the record is rejected (the feed ledger's rule:
+    read, then ingested, rejected with where and why, or merged), the command names the file, the record and the
+    missing sources, no traceback; every other record stays; the rejected record's facts are gone, never loaded
+    uncited."""
     spec = registry.get("curated-models")
     home = tmp_path / "store"
     with EmbeddedStore(home, writable=True) as store:
         ingest(store, spec, Feed.from_path(spec.shipped_path()))
-        before = dataset_hash(store, include_meta=False)
+        before = store.execute(COUNT_MODELS).rows[0][0]
     data = safe_yaml.load(spec.shipped_path().read_text(encoding="utf-8"))
     assert "sources" in data["records"][0]
     del data["records"][0]["sources"]
+    first = data["records"][0]["id"]
     broken = tmp_path / "models.yaml"
     broken.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(app, ["--store", str(home), "ingest", "curated-models", "--file", str(broken),
                                       "--no-warm"], env={"COLUMNS": "300", "NO_COLOR": "1"})
-    assert result.exit_code == 1
     output = " ".join(result.output.split())
-    assert "error:" in output and "curated-models" in output and "models.yaml" in output and "sources" in output
+    assert result.exit_code == 0, output
+    assert "rejected models.yaml record 1" in output and "sources" in output, output
     assert "Traceback" not in output
     with EmbeddedStore(home) as store:
-        assert dataset_hash(store, include_meta=False) == before
+        assert store.execute(COUNT_MODELS).rows[0][0] == before - 1
+        assert not store.execute(f"ASK {{ <{iri.model_iri(first)}> ?p ?o }}").boolean

@@ -46,10 +46,10 @@ def digest(data: bytes) -> str:
 
 
 def load(store: Store, tmp_path: Path, records, *, source_id: str = "demo", name: str | None = None,
-         url: str | None = None) -> Outcome:
+         url: str | None = None, accept_shrink: bool = False) -> Outcome:
     """Ingest ``records`` as the demo source (raises IngestError if the run fails)."""
     path = write_feed(tmp_path / (name or f"{source_id}.tsv"), records)
-    return ingest(store, spec(source_id), Feed.from_path(path, url=url))
+    return ingest(store, spec(source_id), Feed.from_path(path, url=url), accept_shrink=accept_shrink)
 
 
 def labels(store: Store, source_id: str = "demo") -> set[str]:
