@@ -37,11 +37,11 @@ _FRONT: dict[str, str] = {
     "REFERENCE_KINDS": "export", "regions": "export", "ELSEWHERE": "export", "UNKNOWN_REGION": "export",
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
-    "settings": "settings",
+    "settings": "settings", "labels": "labels", "syntax": "query.syntax",
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
-_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules", "settings"})
+_MODULES = frozenset({"analysis", "export", "formats", "headlines", "labels", "rules", "settings", "syntax"})
 
 __all__ = sorted(_FRONT)
 
