@@ -34,7 +34,9 @@ MEDIA_TYPES = {".trig": "application/trig", ".nq": "application/n-quads", ".ttl"
 
 
 def media_type(name: str) -> str:
-    """>>> media_type("nodes.csv"), media_type("citation.csl.json"), media_type("x.unknown")
+    """The IANA media type of a snapshot file, from its name.
+
+    >>> media_type("nodes.csv"), media_type("citation.csl.json"), media_type("x.unknown")
     ('text/csv', 'application/json', 'application/octet-stream')
     """
     return next((t for end, t in MEDIA_TYPES.items() if name.endswith(end)), "application/octet-stream")
