@@ -62,6 +62,23 @@ def _value(term: object) -> object:
     return str(term)
 
 
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, datetime):
+        return "datetime"
+    return "date" if isinstance(value, date) else "text"
+
+
+def _uniform(values: list) -> list:
+    """A column of one kind of value: mixed ones (a year here, a day there) become text, dates as days."""
+    if len({_kind(v) for v in values if v is not None}) <= 1:
+        return values
+    return [None if v is None else names.day(v) if isinstance(v, date) else str(v) for v in values]
+
+
 def _column_config(column: str, variable: str, values: list) -> object | None:
     present = [v for v in values if v is not None]
     if not present:
@@ -94,13 +111,13 @@ def labelled(result: QueryResult, namer: Namer, *, columns: Mapping[str, str] | 
         while text in titles.values():
             text += " "  # two variables with the same words keep two columns
         titles[v] = text
-    data = {titles[v]: [label.get(str(r[i]), str(r[i])) if isinstance(r[i], URIRef) else _value(r[i]) for r in rows]
-            for i, v in shown}
+    data = {titles[v]: _uniform([label.get(str(r[i]), str(r[i])) if isinstance(r[i], URIRef) else _value(r[i])
+                                 for r in rows]) for i, v in shown}
     entities = [[(titles[v], str(r[i]), label.get(str(r[i]), str(r[i]))) for i, v in shown
                  if isinstance(r[i], URIRef) and not str(r[i]).startswith(str(EAI_NS))] for r in rows]
     config = {}
     for i, v in shown:
-        made = _column_config(titles[v], v, [_value(r[i]) for r in rows]) if v not in iri_vars else None
+        made = _column_config(titles[v], v, data[titles[v]]) if v not in iri_vars else None
         if made is not None:
             config[titles[v]] = made
     links = tuple(titles[v] for i, v in shown if v in iri_vars and all(

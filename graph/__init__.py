@@ -38,10 +38,12 @@ _FRONT: dict[str, str] = {
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
     "settings": "settings", "labels": "labels", "syntax": "query.syntax",
+    "citation": "citation",
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
-_MODULES = frozenset({"analysis", "export", "formats", "headlines", "labels", "rules", "settings", "syntax"})
+_MODULES = frozenset({"analysis", "citation", "export", "formats", "headlines", "labels", "rules", "settings",
+                      "syntax"})
 
 __all__ = sorted(_FRONT)
 
