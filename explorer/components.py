@@ -93,6 +93,18 @@ def replaced(param: str, given: str, used: str, why: str = "") -> None:
                f"showing {plain(used or 'the default')} instead.", icon=":material/link_off:")
 
 
+def check_link(problems: list[tuple[str, str, str, str]]) -> None:
+    """Take the link's unusable values out of the URL (the widgets then show their defaults) and say so."""
+    for param, given, used, why in problems:
+        kept = [v for v in st.query_params.get_all(param) if v != given]
+        if kept:
+            st.query_params[param] = kept
+        else:
+            st.query_params.pop(param, None)
+            st.session_state.pop(param, None)
+        replaced(param, given, used, why)
+
+
 def limits(timeout_s: float, row_cap: int) -> None:
     st.caption(f"Read-only · time limit {timeout_s:g} s · row cap {row_cap:,}")
 

@@ -170,7 +170,8 @@ def test_graph_page_filters_and_cap(open_page, shipped_home):
     assert any(f"Showing 20 of {models} matching nodes" in w for w in texts(at, "warning"))
     again = open_page(shipped_home, "pages/graph.py", kind=["model"], cap="20")
     assert any(f"Showing 20 of {models} matching nodes" in w for w in texts(again, "warning"))
-    assert {b.label for b in at.get("download_button")} == {"Download HTML", "Download GraphML"}
+    assert {b.label for b in at.get("download_button")} == {"Download HTML", "Download GraphML", "Citation (text)",
+                                                            "Citation (BibTeX)", "Citation (CSL-JSON)"}
 
 
 def test_graph_page_focus_keeps_the_neighbourhood(open_page, shipped_home):
