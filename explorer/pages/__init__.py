@@ -27,6 +27,7 @@ PAGES = (
     Page("pages/dependencies.py", "Dependencies & what-if", "dependencies"),
     Page("pages/sources.py", "Sources", "sources"),
     Page("pages/export.py", "Export", "export"),
+    Page("pages/glossary.py", "Glossary", "glossary"),
 )
 
 __all__ = ["PAGES", "Page"]

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from euaigraph.explorer import charts, components, names, precomputed, results, state, tables
+from euaigraph.explorer import charts, components, glossary, names, precomputed, results, state, tables
 from euaigraph.graph import catalogue
 
 ctx = state.context()
@@ -23,7 +23,8 @@ with st.spinner("Summarising the graph…"):
 st.subheader("Headline findings")
 for column, finding in zip(st.columns(len(findings)), findings):
     with column:
-        st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}", border=True)
+        st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}. Words: {glossary.link({'provider-hhi': 'hhi', 'thin-languages': 'openness'}.get(finding.key, 'standing'))}.",
+                  border=True)
         st.caption(components.plain(finding.detail))
         for link in finding.links:
             question_link(link.question, dict(link.params))
