@@ -33,8 +33,8 @@ LINK_TEXT = r"^[^#]*#(.*)$"
 _MONEY = re.compile(r"(eur|euro|funding|contribution|budget|cost|amount|price)", re.IGNORECASE)
 _SHARE = re.compile(r"(share|percent|ratio|fraction|proportion)", re.IGNORECASE)
 #: Words written in capitals in titles.
-_ACRONYMS = {"eu": "EU", "hhi": "HHI", "iri": "IRI", "url": "URL", "id": "ID", "eea": "EEA", "efta": "EFTA",
-             "osi": "OSI", "hpc": "HPC", "eurohpc": "EuroHPC", "spdx": "SPDX"}
+_ACRONYMS = {"eu": "EU", "hhi": "HHI", "iri": "IRI", "url": "URL", "id": "ID", "osi": "OSI", "hpc": "HPC",
+             "eurohpc": "EuroHPC", "spdx": "SPDX"}
 
 
 def language() -> str:

@@ -160,7 +160,8 @@ def aggregate(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """
     home = {}
     for model, org, data in view.edges(data=True):
-        if view.nodes[model].get("kind") == "model" and data.get("predicate") in ("providedBy", "developedBy") \
+        # A model's development relations (provider, developer) lead to its organisation.
+        if view.nodes[model].get("kind") == "model" and GROUP_OF.get(data.get("predicate")) == "development" \
                 and view.nodes[org].get("kind") == "organisation":
             home.setdefault(model, org)
     out = nx.MultiDiGraph()
