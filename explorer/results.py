@@ -188,5 +188,11 @@ def show_result(ctx: Context, result: QueryResult, *, key: str, stem: str, title
             components.entity_link(iri, f"{column}: {label}")
     elif table.links:
         st.caption("Click a name to open its page in a new tab, or select a row to open what it names here.")
+    named = {iri: f"{label} ({column})" for row in table.entities for column, iri, label in row}
+    if named:
+        pick = st.selectbox("Open the page of", list(named)[:2000], index=None, format_func=named.get,
+                            placeholder="anything this answer names…", key=f"{key}-open")
+        if pick:
+            components.entity_link(pick, named[pick])
     made = cite(ctx, title, key=key)
     downloads(result, key=key, stem=stem, made=made)

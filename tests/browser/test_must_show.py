@@ -59,13 +59,14 @@ def test_find_a_question_from_the_overview_and_open_a_rows_entity(page, shipped_
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.wait_for(timeout=120_000)
     page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
-    page.get_by_text("Open the pages of this row:").wait_for(timeout=60_000)
-    shot(page, "task-question-row")
-    link = page.locator("[data-testid=stPageLink] a").filter(has_text="Model:").first
-    label = link.inner_text().split("Model:", 1)[1].strip()
+    page.get_by_text("anything this answer names…").click()
+    option = page.get_by_role("option").filter(has_text="(Model)").first
+    label = option.inner_text().rsplit(" (Model)", 1)[0].strip()
+    option.click()
     assert label and not label.startswith(("id:", "http"))
+    link = page.locator("[data-testid=stPageLink] a").filter(has_text=label).first
+    link.wait_for(timeout=60_000)
+    shot(page, "task-question-row")
     link.click()
     page.get_by_role("heading", name="Entity", exact=True).wait_for(timeout=60_000)
     page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
