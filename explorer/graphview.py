@@ -12,7 +12,7 @@ import streamlit as st
 from . import network, precomputed, render
 from .state import Context
 
-HEIGHT = 500  # pixels: with the title and one row of controls, the drawing fits a 1024x768 window
+HEIGHT = 370  # pixels: with the title and one row of controls, the drawing fits a 1024x768 window
 
 
 @dataclass(frozen=True)

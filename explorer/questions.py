@@ -164,7 +164,7 @@ def _relocated(exc: Exception, shown: str, ran: str) -> Exception:
 def editor(ctx: Context) -> None:
     st.caption("Any SELECT, ASK, CONSTRUCT or DESCRIBE query. The project's prefixes (eai:, id:, rdfs:, skos:, "
                "country:, lang:…) are filled in for you; updates, SERVICE and outside graphs are refused. "
-               "Ctrl+Enter (or Run) runs it; Ctrl+Space completes prefixes, classes and properties.")
+               "Ctrl+Enter runs it.")
     text = sparql_editor.edit(st.query_params.get("query") or EXAMPLE)
     if text != st.query_params.get("query"):
         st.query_params["query"] = text

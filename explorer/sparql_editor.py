@@ -1,6 +1,7 @@
-"""The SPARQL editor: Ace (the ``streamlit-code-editor`` component, whose scripts ship in its wheel, so nothing is
-fetched) with SPARQL highlighting, completion of the project's prefixes, classes and properties, a Run button and
-Ctrl+Enter, and the queries of this session in a history to go back to.
+"""The SPARQL editor: a text area that runs on Ctrl+Enter, the queries of this session in a history to go back to,
+and the words it can complete (the project's prefixes, classes and properties, :func:`completions`), listed beside
+it. (The ``streamlit-code-editor`` component was tried for highlighting and completion: its script asks
+fonts.googleapis.com for a font, which the explorer's rule of no outside request forbids.)
 
 >>> words = completions()
 >>> {"caption": "eai:AIModel", "value": "eai:AIModel", "meta": "class: AI model", "score": 900} in words
@@ -15,7 +16,6 @@ import hashlib
 from functools import cache
 
 import streamlit as st
-from code_editor import code_editor
 from rdflib import RDF, RDFS, URIRef
 
 from euaigraph.ontology import reference
@@ -26,8 +26,6 @@ HISTORY_SIZE = 20
 _KINDS = {URIRef("http://www.w3.org/2002/07/owl#Class"): ("class", 900),
           URIRef("http://www.w3.org/2002/07/owl#ObjectProperty"): ("property", 800),
           URIRef("http://www.w3.org/2002/07/owl#DatatypeProperty"): ("property", 800)}
-_RUN = [{"name": "Run (Ctrl+Enter)", "feather": "Play", "primary": True, "hasText": True, "showWithIcon": True,
-         "commands": ["submit"], "alwaysOn": True, "style": {"bottom": "0.44rem", "right": "0.4rem"}}]
 
 
 @cache
@@ -66,16 +64,13 @@ def edit(current: str) -> str:
                      format_func=lambda i: " ".join(history[i].split())[:140], key="sparql-history-pick",
                      placeholder=f"{len(history)} queries this session: choose one to open it again…")
         current = st.query_params.get("query") or current
-    # A new key when the text comes from outside (a link, the history), so the editor shows that text.
+    # A new key when the text comes from outside (a link, the history), so the area shows that text.
     key = "sparql-" + hashlib.sha256(current.encode()).hexdigest()[:12]
-    response = code_editor(current, lang="sparql", theme="default", height=[10, 24], key=key, buttons=_RUN,
-                           completions=completions(), focus=False, allow_reset=True,
-                           options={"showLineNumbers": True, "enableLiveAutocompletion": True,
-                                    "enableBasicAutocompletion": True, "wrap": True},
-                           props={"enableLiveAutocompletion": True, "enableBasicAutocompletion": True})
-    text = current
-    if response and response.get("type") == "submit" and response.get("text", "").strip():
-        text = response["text"]
+    text = st.text_area("SPARQL", value=current, key=key, height=260,
+                        help="Ctrl+Enter runs the query. The project's prefixes are declared for you.")
+    with st.expander("Prefixes, classes and properties you can use"):
+        st.dataframe([{"write": w["caption"] if w["meta"] != "prefix" else w["value"], "what": w["meta"]}
+                      for w in completions()], hide_index=True, width="stretch")
     _remember(text)
     return text
 
