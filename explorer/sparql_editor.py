@@ -69,8 +69,8 @@ def edit(current: str) -> str:
     text = st.text_area("SPARQL", value=current, key=key, height=260,
                         help="Ctrl+Enter runs the query. The project's prefixes are declared for you.")
     with st.expander("Prefixes, classes and properties you can use"):
-        st.dataframe([{"write": w["caption"] if w["meta"] != "prefix" else w["value"], "what": w["meta"]}
-                      for w in completions()], hide_index=True, width="stretch")
+        st.code("\n".join(f"{w['value'] if w['meta'] == 'prefix' else w['caption']:<48} # {w['meta']}"
+                           for w in completions()), language="sparql")
     _remember(text)
     return text
 
