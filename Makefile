@@ -9,7 +9,11 @@ PORT   ?= 8501
 FEEDS  ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup graph explore test bench lint clean
+# The browser tests need Debian's chromium and the export tests Raptor's rapper; the engine tests need Java. Without
+# them `make test` stops and says how to install them; EUAIGRAPH_SKIP_BROWSER=1 runs the rest on purpose.
+CHROMIUM ?= $(or $(EUAIGRAPH_CHROMIUM),/usr/bin/chromium)
+
+.PHONY: setup graph explore test tools bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +30,20 @@ graph: setup
 explore: graph
 	$(BIN)/euaigraph explore --port $(PORT)
 
-test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+tools:
+	@if [ -z "$(EUAIGRAPH_SKIP_BROWSER)" ] && [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "make test: Chromium is missing at $(CHROMIUM): the browser tests need it."; \
+	  echo "  install it with: apt-get install chromium   (or set EUAIGRAPH_CHROMIUM to its path)"; \
+	  echo "  or run without the browser tests on purpose: make test EUAIGRAPH_SKIP_BROWSER=1"; exit 1; fi
+	@if ! command -v java >/dev/null 2>&1; then \
+	  echo "make test: Java is missing: the engine tests need it."; \
+	  echo "  install it with: apt-get install default-jre-headless libapache-jena-java"; exit 1; fi
+	@if ! command -v rapper >/dev/null 2>&1; then \
+	  echo "make test: Raptor's rapper is missing: the export tests read every RDF file with it."; \
+	  echo "  install it with: apt-get install raptor2-utils"; exit 1; fi
+
+test: setup tools
+	EUAIGRAPH_SKIP_BROWSER=$(EUAIGRAPH_SKIP_BROWSER) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench.run --sizes 1e4,1e5,1e6

@@ -51,7 +51,5 @@ except ERRORS as exc:
     st.caption("Check EUAIGRAPH_HOME / EUAIGRAPH_ENDPOINT, or build the graph with `euaigraph build`.")
     st.stop()
 
-precomputed.start(ctx)
-with st.sidebar:
-    st.caption(f"{plain(ctx.label)}  \ndata version {plain(ctx.version)}")
+precomputed.start(ctx)  # the store and data version are in every citation, not in the sidebar
 page.run()

@@ -1,61 +1,107 @@
-"""Charts for query results and the overview (Altair, drawn by Streamlit; nothing is fetched from outside).
+"""Charts for answers and the overview (Altair, drawn by Streamlit; nothing is fetched from outside).
 
-The map is a tile grid of Europe (one square per country, placed roughly where the country is): it needs no map
-tiles or boundary files, so it works offline, and small countries are as visible as large ones.
+Country answers go on a choropleth of Europe drawn from the boundaries shipped in ``static/europe.geojson``
+(Natural Earth, see static/README.md); countries off that map are listed under it by the caller.
 
->>> tile_frame({"FRA": 3, "USA": 2})[["country", "value"]].to_dict("records")
-[{'country': 'FRA', 'value': 3}]
+>>> sorted(map_values({"FRA": 3, "USA": 2}, {"FRA": "France"}))[:1]
+[('FRA', 'France', 3)]
+>>> "USA" in codes(), "DEU" in codes()
+(False, True)
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib.resources import files
+
 import altair as alt
 import pandas as pd
 
-# (column, row) of each country's tile.
-TILES = {
-    "ISL": (0, 0), "NOR": (4, 0), "SWE": (5, 0), "FIN": (6, 0),
-    "IRL": (0, 1), "GBR": (1, 1), "DNK": (4, 1), "EST": (6, 1),
-    "NLD": (2, 2), "DEU": (3, 2), "POL": (4, 2), "LTU": (5, 2), "LVA": (6, 2),
-    "BEL": (1, 3), "LUX": (2, 3), "CZE": (3, 3), "SVK": (4, 3), "UKR": (5, 3),
-    "LIE": (0, 4), "FRA": (1, 4), "CHE": (2, 4), "AUT": (3, 4), "HUN": (4, 4), "ROU": (5, 4), "MDA": (6, 4),
-    "PRT": (0, 5), "ESP": (1, 5), "ITA": (2, 5), "SVN": (3, 5), "HRV": (4, 5), "SRB": (5, 5), "BGR": (6, 5),
-    "AND": (0, 6), "MCO": (1, 6), "MLT": (2, 6), "BIH": (4, 6), "MNE": (5, 6), "MKD": (6, 6),
-    "ALB": (5, 7), "GRC": (6, 7), "TUR": (7, 7), "CYP": (8, 7),
-}
+#: Europe's extent on the map: what the projection fits (longitude -11..35, latitude 35..70).
+_EXTENT = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[-11, 35], [35, 35], [35, 70],
+                                                                                 [-11, 70]]}, "properties": {}}
+_LABEL_LIMIT = 320  # pixels: long names are shown whole up to here, then cut with an ellipsis (tooltip has it all)
 
 
-def tile_frame(values: dict[str, float]) -> pd.DataFrame:
-    """Rows for the European countries among ``values`` (alpha-3 code -> number)."""
-    rows = [{"country": code, "value": value, "col": TILES[code][0], "row": TILES[code][1]}
-            for code, value in values.items() if code in TILES]
-    return pd.DataFrame(rows, columns=["country", "value", "col", "row"])
+@cache
+def europe() -> dict:
+    """The shipped boundaries (GeoJSON FeatureCollection, feature ids are ISO alpha-3 codes)."""
+    return json.loads(files("euaigraph.explorer").joinpath("static", "europe.geojson").read_text(encoding="utf-8"))
 
 
-def tile_map(values: dict[str, float], *, title: str) -> alt.LayerChart:
-    frame = tile_frame(values)
-    base = alt.Chart(frame).encode(x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None))
-    tiles = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="blues")),
-        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("value:Q", title=title)])
-    labels = base.mark_text(fontSize=11).encode(text="country:N")
-    return (tiles + labels).properties(height=300)
+def codes() -> frozenset[str]:
+    return frozenset(f["id"] for f in europe()["features"])
 
 
-def bar(frame: pd.DataFrame, *, x: str, y: str, colour: str | None = None, sort: bool = True) -> alt.Chart:
-    """Horizontal bars: one per value of ``x`` (a label), length ``y`` (a number)."""
+def map_values(values: dict[str, float], names: dict[str, str]) -> list[tuple[str, str, float]]:
+    """``(code, name, value)`` for the countries among ``values`` that are on the map."""
+    return [(code, names.get(code, code), value) for code, value in values.items() if code in codes()]
+
+
+def choropleth(values: dict[str, float], names: dict[str, str], *, title: str, height: int = 460) -> alt.LayerChart:
+    """Countries shaded by ``values`` (alpha-3 code -> number); countries without a value in light grey."""
+    features = []
+    for feature in europe()["features"]:
+        code = feature["id"]
+        features.append({**feature, "properties": {"code": code, "name": names.get(code, feature["properties"]["name"]),
+                                                   "value": values.get(code)}})
+    data = alt.InlineData(values={"type": "FeatureCollection", "features": features},
+                          format=alt.DataFormat(property="features", type="json"))
+    projection = {"type": "azimuthalEqualArea", "rotate": [-12, -52, 0], "fit": _EXTENT}
+    ground = alt.Chart(data).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.6).project(**projection)
+    shaded = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=0.6).encode(
+        color=alt.Color("properties.value:Q", title=title, scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(orient="left", format=",")),
+        tooltip=[alt.Tooltip("properties.name:N", title="Country"),
+                 alt.Tooltip("properties.value:Q", title=title, format=",")],
+    ).transform_filter("isValid(datum.properties.value)").project(**projection)
+    return (ground + shaded).properties(height=height, width="container")
+
+
+def bar(frame: pd.DataFrame, *, x: str, y: str, colour: str | None = None, sort: bool = True,
+        money: bool = False) -> alt.Chart:
+    """Horizontal bars: one per value of ``x`` (a label, shown whole up to 320 px), length ``y`` (a number)."""
+    fmt = ",.0f" if money else ","
     encoding = {"y": alt.Y(f"{x}:N", sort="-x" if sort else None, title=None,
-                           axis=alt.Axis(labelOverlap=False, labelLimit=260)),
-                "x": alt.X(f"{y}:Q", title=y), "tooltip": [f"{x}:N", f"{y}:Q"]}
+                           axis=alt.Axis(labelOverlap=False, labelLimit=_LABEL_LIMIT)),
+                "x": alt.X(f"{y}:Q", title=f"{y} (€)" if money else y, axis=alt.Axis(format=fmt, tickMinStep=1)),
+                "tooltip": [alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:Q", format=fmt)]}
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N")
-        encoding["tooltip"].append(f"{colour}:N")
-    return alt.Chart(frame).mark_bar().encode(**encoding).properties(height=max(140, 24 * frame[x].nunique()))
+        encoding["tooltip"].append(alt.Tooltip(f"{colour}:N"))
+    chart = alt.Chart(frame).mark_bar().encode(**encoding)
+    return chart.properties(height=max(160, 26 * frame[x].nunique()))
 
 
-def timeline(frame: pd.DataFrame, *, x: str, y: str) -> alt.Chart:
-    """One point per row at its date ``x``, on the row of its label ``y``."""
-    data = frame.assign(**{x: pd.to_datetime(frame[x].astype(str).str[:10], errors="coerce")}).dropna(subset=[x])
-    return alt.Chart(data).mark_circle(size=80).encode(
-        x=alt.X(f"{x}:T", title=x), y=alt.Y(f"{y}:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
-        tooltip=[f"{y}:N", f"{x}:T"]).properties(height=max(140, 24 * data[y].nunique()))
+def timeline(frame: pd.DataFrame, *, x: str, y: str, colour: str | None = None) -> alt.Chart:
+    """One point per row at its date ``x`` (full dates on the axis and in the tooltip), on the row of its label
+    ``y``; ``colour`` (a column) colours the points. Rows whose date is not a day are left out by the caller."""
+    data = frame.assign(**{x: pd.to_datetime(frame[x].astype(str).str[:10], errors="coerce", format="mixed")})
+    data = data.dropna(subset=[x])
+    encoding = {"x": alt.X(f"{x}:T", title=x, axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
+                "y": alt.Y(f"{y}:N", sort=alt.EncodingSortField(field=x, op="min"), title=None,
+                           axis=alt.Axis(labelOverlap=False, labelLimit=_LABEL_LIMIT)),
+                "tooltip": [alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:T", format="%Y-%m-%d")]}
+    if colour and colour in data:
+        encoding["color"] = alt.Color(f"{colour}:N", legend=alt.Legend(orient="top"))
+        encoding["tooltip"].append(alt.Tooltip(f"{colour}:N"))
+    return alt.Chart(data).mark_circle(size=90, opacity=0.85).encode(**encoding).properties(
+        height=max(160, 24 * data[y].nunique()))
+
+
+def by_columns(frame: pd.DataFrame, *, kind: str, x: str, y: str | None, colour: str | None = None) -> alt.Chart:
+    """A chart of any table by the analyst's choice of columns: bar (x a label, y a number or the row count),
+    line or points (x anything, y a number)."""
+    data = frame.copy()
+    if y is None:
+        data = data.groupby(x, dropna=False).size().reset_index(name="rows")
+        y = "rows"
+    if kind == "bar":
+        return bar(data, x=x, y=y, colour=colour if colour in data else None)
+    mark = alt.Chart(data).mark_line(point=True) if kind == "line" else alt.Chart(data).mark_circle(size=70)
+    encoding = {"x": alt.X(x, title=x), "y": alt.Y(f"{y}:Q", title=y),
+                "tooltip": [alt.Tooltip(c) for c in data.columns[:6]]}
+    if colour and colour in data:
+        encoding["color"] = alt.Color(f"{colour}:N")
+    return mark.encode(**encoding).properties(height=380)

@@ -1,5 +1,5 @@
-"""Pieces every page uses: the empty state, errors that say where, result tables with their limits, views and
-downloads, choosing an entity with the choice kept in the URL, links to entity pages, and :func:`plain`, the one
+"""Pieces every page uses: the empty state, errors that say where and why, link values that could not be used,
+choosing an entity with the choice kept in the URL, links to entity pages, and :func:`plain`, the one
 way a string from data or from a user goes into anything Streamlit reads as Markdown (decision 0007)."""
 
 from __future__ import annotations
@@ -7,19 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import networkx as nx
-import pandas as pd
 import streamlit as st
-from rdflib import Literal, URIRef
 
 from euaigraph.graph import formats
 from euaigraph.graph import ConfigError
 from euaigraph.graph import QueryRefused
 from euaigraph.graph import SavedQueryError
-from euaigraph.graph import QueryCancelled, QueryResult, StoreError
-from euaigraph.ontology.namespaces import COUNTRY, PREFIXES
+from euaigraph.graph import QueryCancelled, StoreError
+from euaigraph.ontology.namespaces import PREFIXES
 
-from . import charts, frame, network, render
 from .state import BUILD_HINT, Context
 
 ENTITY_PAGE = "pages/entity.py"
@@ -59,6 +55,10 @@ def _escaped(match: re.Match) -> str:
     return found + "\\" if found[0].isdigit() else "\\" + found  # "1." -> "1\." (the dot is what counts)
 
 
+_STORE_NAME = re.compile(r"^(embedded store at \S+|endpoint \S+|[^:]*store[^:]*?) (?=could|did|is|was|has)")
+_WHAT = {"SavedQueryError": "This question cannot run with these values", "ConfigError": "Configuration"}
+
+
 def require_graph(ctx: Context) -> None:
     """Stop the page with instructions when the store holds nothing yet."""
     if ctx.empty:
@@ -73,15 +73,36 @@ def show_error(exc: Exception, *, text: str | None = None) -> None:
     """An error in words; for syntax errors the line and column, and the line itself with a caret under the place.
     Cancelled queries say that nothing is shown."""
     if isinstance(exc, QueryRefused):
-        st.error(f"Refused: {plain(exc)}")
+        st.error(f"This query cannot run: {plain(exc)}")
         lines = (text or "").splitlines()
         if exc.line and exc.line <= len(lines):
             caret = " " * (len(str(exc.line)) + 3 + max((exc.column or 1) - 1, 0)) + "^"
             st.code(f"{exc.line} | {lines[exc.line - 1]}\n{caret}", language=None)
     elif isinstance(exc, QueryCancelled):
         st.error(f"Cancelled: {plain(exc)}. No partial result is shown.")
+    elif isinstance(exc, StoreError):  # the store's own words, without where the store lives
+        st.error("The graph could not answer: " + plain(_STORE_NAME.sub("", str(exc)), limit=600))
     else:
-        st.error(f"{type(exc).__name__}: {plain(exc)}")
+        st.error(f"{_WHAT.get(type(exc).__name__, 'Problem')}: {plain(exc, limit=600)}")
+
+
+def replaced(param: str, given: str, used: str, why: str = "") -> None:
+    """Say that a value from the link could not be used, which value it was and what is shown instead."""
+    reason = f" ({plain(why, limit=300)})" if why else ""
+    st.warning(f"The link's value {plain(param)}={plain(given, limit=200)} cannot be used here{reason}; "
+               f"showing {plain(used or 'the default')} instead.", icon=":material/link_off:")
+
+
+def check_link(problems: list[tuple[str, str, str, str]]) -> None:
+    """Take the link's unusable values out of the URL (the widgets then show their defaults) and say so."""
+    for param, given, used, why in problems:
+        kept = [v for v in st.query_params.get_all(param) if v != given]
+        if kept:
+            st.query_params[param] = kept
+        else:
+            st.query_params.pop(param, None)
+            st.session_state.pop(param, None)
+        replaced(param, given, used, why)
 
 
 def limits(timeout_s: float, row_cap: int) -> None:
@@ -90,112 +111,6 @@ def limits(timeout_s: float, row_cap: int) -> None:
 
 def display(term: object) -> str:
     return formats.short(term, PREFIXES) if term is not None else ""
-
-
-def frame_of(result: QueryResult) -> pd.DataFrame:
-    """The result as text cells (IRIs shortened with the project prefixes)."""
-    if result.kind == "graph":
-        return pd.DataFrame([[display(t) for t in row] for row in result.triples],
-                            columns=["subject", "predicate", "object"])
-    return pd.DataFrame([[display(t) for t in row] for row in result.rows], columns=result.variables)
-
-
-def downloads(result: QueryResult, *, key: str, stem: str) -> None:
-    a, b, c = st.columns(3)
-    a.download_button("CSV", formats.to_csv(result), f"{stem}.csv", "text/csv", key=f"{key}-csv", on_click="ignore")
-    b.download_button("Spreadsheet-safe CSV", formats.to_csv(result, spreadsheet_safe=True), f"{stem}-safe.csv",
-                      "text/csv", key=f"{key}-safe", on_click="ignore")
-    c.download_button("JSON", formats.to_json(result), f"{stem}.json", "application/json", key=f"{key}-json",
-                      on_click="ignore")
-
-
-def _numeric(column: list) -> bool:
-    return bool(column) and all(isinstance(t, Literal) and isinstance(t.toPython(), (int, float)) for t in column
-                                if t is not None)
-
-
-def _pick(result: QueryResult, wanted: str | None, test) -> str | None:
-    if wanted in result.variables:
-        return wanted
-    return next((v for v in result.variables if test(result.column(v))), None)
-
-
-def result_graph(result: QueryResult) -> nx.MultiDiGraph:
-    """The first two IRI columns as edges; ``<column>Label`` columns, where present, name the nodes."""
-    iris = [v for v in result.variables if any(isinstance(t, URIRef) for t in result.column(v))][:2]
-    graph = nx.MultiDiGraph()
-    for row in result.records():
-        ends = [row.get(v) for v in iris]
-        for var, term in zip(iris, ends):
-            if isinstance(term, URIRef):
-                label = row.get(f"{var}Label") or row.get(f"{var}_label")
-                graph.add_node(str(term), label=str(label) if label else display(term), kind=var, region="unknown")
-        if len(ends) == 2 and all(isinstance(t, URIRef) for t in ends):
-            graph.add_edge(str(ends[0]), str(ends[1]), predicate=f"{iris[0]} → {iris[1]}")
-    return graph
-
-
-def _map(result: QueryResult, number: str | None) -> None:
-    """Rows per country (or the sum of ``number``) on the tile map; countries off the map listed below it."""
-    country = next((v for v in result.variables
-                    if any(str(t).startswith(str(COUNTRY)) for t in result.column(v) if t is not None)), None)
-    if country is None:
-        return
-    values: dict[str, float] = {}
-    for row in result.records():
-        if row.get(country) is None:
-            continue
-        code = str(row[country]).rsplit("/", 1)[-1]
-        amount = row.get(number) if number else None
-        values[code] = values.get(code, 0) + (float(amount.toPython()) if amount is not None else 1)
-    st.altair_chart(charts.tile_map(values, title=number or "rows"), width="stretch")
-    outside = sorted(set(values) - set(charts.TILES))
-    if outside:
-        st.caption("Outside the map: " + ", ".join(f"{plain(c)} ({values[c]:g})" for c in outside))
-
-
-def _graph(result: QueryResult, key: str) -> None:
-    graph = result_graph(result)
-    if graph.number_of_nodes():
-        clicked = frame.show(render.render(graph, positions=network.layout(graph)), key=f"{key}-graph",
-                             title="query result network", height=480)
-        if clicked:
-            st.switch_page(ENTITY_PAGE, query_params={"iri": clicked})
-
-
-def _view(result: QueryResult, table: pd.DataFrame, *, view: str, x: str | None, y: str | None, key: str) -> None:
-    """The saved question's view above its table; ``x``/``y`` name the columns, else they are guessed."""
-    label = _pick(result, x, lambda col: not _numeric(col))
-    number = _pick(result, y, _numeric)
-    if view == "bar" and label and number:
-        data = table.assign(**{number: pd.to_numeric(table[number], errors="coerce")})
-        st.altair_chart(charts.bar(data, x=label, y=number), width="stretch")
-    elif view == "timeline" and label:
-        when = x if x in result.variables else next((v for v in result.variables if "date" in v.lower()), None)
-        if when:
-            st.altair_chart(charts.timeline(table, x=when, y=y or label), width="stretch")
-    elif view == "map":
-        _map(result, number)
-    elif view == "graph":
-        _graph(result, key)
-
-
-def show_result(result: QueryResult, *, key: str, stem: str, view: str = "table", x: str | None = None,
-                y: str | None = None) -> None:
-    """Counts and limits, the view (bar, map, timeline, graph), the table, and downloads."""
-    if result.kind == "ask":
-        st.metric("Answer", "yes" if result.boolean else "no")
-        return
-    if result.truncated:
-        st.warning(f"Truncated: only the first {result.row_cap:,} rows are shown; the query has more. "
-                   "Narrow it down or download what is shown.")
-    kept = f" (kept answer for data version {plain(result.data_version)})" if result.cached else ""
-    st.caption(f"{len(result):,} rows in {result.elapsed_ms:,.0f} ms{kept}")
-    table = frame_of(result)
-    if view != "table" and len(result):
-        _view(result, table, view=view, x=x, y=y, key=key)
-    st.dataframe(table, hide_index=True, width="stretch")
-    downloads(result, key=key, stem=stem)
 
 
 def choose_iri(label: str, options: Mapping[str, str], *, param: str, placeholder: str = "Choose…") -> str | None:

@@ -30,6 +30,13 @@ from euaigraph.ontology import reference
 LINEAGE = {str(p).rsplit("#", 1)[-1] for p in reference.lineage_properties()}
 REGIONS = regions()
 DEFAULT_CAP = 300
+#: Relation (local name) -> its group (lineage, funding, control, compute...), from the ontology.
+GROUP_OF = {r.name: r.group for r in reference.relations()}
+GROUPS = tuple(c.code for c in reference.relation_groups())
+#: What the nodes can be coloured by.
+COLOUR_BY = ("region", "licence_class", "kind", "sources")
+#: Above this many nodes, models are drawn inside their organisation (one node per organisation).
+AGGREGATE_ABOVE = 400
 _LAYOUT_LOCK = threading.Lock()
 
 
@@ -46,6 +53,9 @@ class Filters:
     focus: str = ""
     hops: int = 1
     cap: int = DEFAULT_CAP
+    groups: tuple[str, ...] = ()  # relation groups the hops from the focus follow (empty: all)
+    colour: str = "region"
+    aggregate: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,16 +72,23 @@ class View:
         return self.shown < self.matching
 
 
-def neighbourhood(net: nx.MultiDiGraph, focus: str, hops: int) -> set[str]:
-    """Nodes within ``hops`` of ``focus``, in either direction. Countries, languages, licences and blocs can be
-    reached but not passed through: otherwise two hops from any model would include a whole country."""
+def _follows(data: dict, groups: tuple[str, ...]) -> bool:
+    return not groups or GROUP_OF.get(data.get("predicate", "")) in groups
+
+
+def neighbourhood(net: nx.MultiDiGraph, focus: str, hops: int, groups: tuple[str, ...] = ()) -> set[str]:
+    """Nodes within ``hops`` of ``focus``, in either direction, along relations of ``groups`` only (all when
+    empty): a focus on a model with the lineage group does not wander through a shared university. Countries,
+    languages, licences and blocs can be reached but not passed through: otherwise two hops from any model would
+    include a whole country."""
     seen, frontier = {focus}, {focus}
     for _ in range(max(hops, 0)):
         step = set()
         for node in frontier:
             if node != focus and net.nodes[node]["kind"] in REFERENCE_KINDS:
                 continue
-            step.update(nx.all_neighbors(net, node))
+            step.update(o for _, o, d in net.out_edges(node, data=True) if _follows(d, groups))
+            step.update(s for s, _, d in net.in_edges(node, data=True) if _follows(d, groups))
         frontier = step - seen
         seen |= frontier
     return seen
@@ -108,7 +125,7 @@ def _passes(data: dict, f: Filters) -> bool:
 
 def select(net: nx.MultiDiGraph, f: Filters) -> View:
     """The nodes that pass the filters (within the focus neighbourhood, if any), cut to ``f.cap`` by importance."""
-    candidates = set(net) if not f.focus or f.focus not in net else neighbourhood(net, f.focus, f.hops)
+    candidates = set(net) if not f.focus or f.focus not in net else neighbourhood(net, f.focus, f.hops, f.groups)
     if f.programme and f.programme in net:
         candidates &= programme_members(net, f.programme)
     keep = {n for n in candidates if _passes(net.nodes[n], f)}
@@ -118,7 +135,53 @@ def select(net: nx.MultiDiGraph, f: Filters) -> View:
     if matching > f.cap:
         ranked = sorted(keep, key=lambda n: (n != f.focus, -net.nodes[n]["derivatives"], -net.degree(n), n))
         keep = set(ranked[:f.cap])
-    return View(graph=net.subgraph(keep).copy(), matching=matching)
+    graph = net.subgraph(keep).copy()
+    if f.focus in net and f.groups:  # only the chosen relations are drawn
+        graph.remove_edges_from([(s, o, k) for s, o, k, d in graph.edges(keys=True, data=True)
+                                 if not _follows(d, f.groups)])
+    return View(graph=graph, matching=matching)
+
+
+def is_lineage(view: nx.MultiDiGraph) -> bool:
+    """A view of lineage only (every edge a lineage relation): drawn as layers, upstream above downstream."""
+    return view.number_of_edges() > 0 and all(d.get("predicate") in LINEAGE for _, _, d in view.edges(data=True))
+
+
+def aggregate(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The view with each model drawn inside the organisation that provides or develops it: one node per
+    organisation (``members`` models in it) instead of a hairball; edges between groups merged and counted.
+
+    >>> g = nx.MultiDiGraph()
+    >>> for n in ("m1", "m2"): g.add_node(n, kind="model", label=n, derivatives=0)
+    >>> g.add_node("o", kind="organisation", label="O", derivatives=0)
+    >>> _ = [g.add_edge(m, "o", key="p", predicate="providedBy") for m in ("m1", "m2")]
+    >>> a = aggregate(g); sorted(a), a.nodes["o"]["members"], a.nodes["o"]["label"]
+    (['o'], 2, 'O (2 models)')
+    """
+    home = {}
+    for model, org, data in view.edges(data=True):
+        # A model's development relations (provider, developer) lead to its organisation.
+        if view.nodes[model].get("kind") == "model" and GROUP_OF.get(data.get("predicate")) == "development" \
+                and view.nodes[org].get("kind") == "organisation":
+            home.setdefault(model, org)
+    out = nx.MultiDiGraph()
+    for node, data in view.nodes(data=True):
+        if node not in home:
+            out.add_node(node, **data, members=0)
+    for model, org in home.items():
+        out.nodes[org]["members"] += 1
+    for node, data in out.nodes(data=True):
+        if data["members"]:
+            data["label"] = f"{data['label']} ({data['members']} model{'s' if data['members'] > 1 else ''})"
+            data["derivatives"] = max(data.get("derivatives") or 0, data["members"])
+    merged: dict[tuple[str, str], int] = {}
+    for s, o, data in view.edges(data=True):
+        a, b = home.get(s, s), home.get(o, o)
+        if a != b:
+            merged[(a, b, data.get("predicate", ""))] = merged.get((a, b, data.get("predicate", "")), 0) + 1
+    for (a, b, predicate), count in merged.items():
+        out.add_edge(a, b, key=predicate, predicate=predicate, count=count)
+    return out
 
 
 def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
@@ -166,7 +229,8 @@ def lineage(net: nx.MultiDiGraph) -> nx.DiGraph:
 DEFAULT_KINDS = ("model", "organisation", "dataset", "facility", "project", "programme", "licence")
 #: URL parameter -> Filters field, shared by the graph page (its widgets) and the export page (the current view).
 PARAMS = {"kind": "kinds", "region": "regions", "country": "countries", "licence": "licence_classes",
-          "programme": "programme", "source": "source", "focus": "focus", "hops": "hops", "cap": "cap"}
+          "programme": "programme", "source": "source", "focus": "focus", "hops": "hops", "cap": "cap",
+          "via": "groups", "colour": "colour", "group": "aggregate"}
 
 
 def filters_from_params(get_all) -> Filters:
@@ -187,9 +251,41 @@ def filters_from_params(get_all) -> Filters:
                 values[name] = getattr(Filters, name)
         elif name in ("programme", "source", "focus"):
             values[name] = given[-1] if given else ""
+        elif name == "colour":
+            values[name] = given[-1] if given and given[-1] in COLOUR_BY else "region"
+        elif name == "aggregate":
+            values[name] = not given or given[-1].lower() not in ("false", "no", "0", "off")
+        elif name == "groups":
+            values[name] = tuple(v for v in given if v in GROUPS)
         else:
             values[name] = tuple(v for v in given if v) if given else (DEFAULT_KINDS if name == "kinds" else ())
     return Filters(**values)
+
+
+def check_params(get_all, nodes, present: dict[str, list[str]]) -> list[tuple[str, str, str, str]]:
+    """The link's values the graph view cannot take: ``(parameter, value, what is used instead, why)``.
+
+    >>> given = {"hops": ["9"], "cap": ["x"], "colour": ["rainbow"], "via": ["lineage", "gossip"]}
+    >>> [(p, v) for p, v, _, _ in check_params(lambda k: given.get(k, []), {}, {})]
+    [('hops', '9'), ('cap', 'x'), ('via', 'gossip'), ('colour', 'rainbow')]
+    """
+    allowed = {"kind": set(present.get("kind", ())) | set(DEFAULT_KINDS), "region": set(REGIONS),
+               "country": set(present.get("country", ())), "licence": set(present.get("licence_class", ())),
+               "via": set(GROUPS), "colour": set(COLOUR_BY)}
+    problems = []
+    for param in PARAMS:
+        for value in get_all(param):
+            if param in ("hops", "cap"):
+                low, high = (1, 4) if param == "hops" else (10, 5000)
+                default = str(getattr(Filters, PARAMS[param]))
+                if not value.isdigit() or not low <= int(value) <= high:
+                    problems.append((param, value, default, f"a whole number from {low} to {high}"))
+            elif param in allowed and value and value not in allowed[param]:
+                problems.append((param, value, "nothing" if param != "colour" else "region",
+                                 "not a value this graph has"))
+            elif param == "focus" and value and value not in nodes:
+                problems.append((param, value, "no focus", "not a node of this graph"))
+    return problems
 
 
 def params_of(f: Filters) -> dict[str, list[str]]:
@@ -206,7 +302,9 @@ def params_of(f: Filters) -> dict[str, list[str]]:
         default = DEFAULT_KINDS if name == "kinds" else getattr(Filters, name)
         if value == default:
             continue
-        if isinstance(value, tuple):
+        if isinstance(value, bool):
+            out[param] = [str(value).lower()]
+        elif isinstance(value, tuple):
             out[param] = list(value) or [""]
         else:
             out[param] = [str(value)]

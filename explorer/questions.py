@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from euaigraph.graph import QueryRefused, headlines, with_prefixes
-from euaigraph.graph import Param, SavedQuery
+from euaigraph.graph import Param, SavedQuery, SavedQueryError
 
-from . import components, precomputed
+from . import components, precomputed, results, sparql_editor
 from .state import Context
 
 EXAMPLE = "SELECT ?model ?label WHERE {\n  ?model a eai:AIModel ; rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 50"
@@ -82,12 +82,43 @@ def _widget(param: Param, key: str):
                          help=help_text or f"a {param.type}")
 
 
-def saved_question(ctx: Context, saved: SavedQuery) -> None:
+def neighbours(saved: SavedQuery, known: Mapping[str, SavedQuery], *, count: int = 2) -> list[SavedQuery]:
+    """The questions closest to ``saved``: most tags in common, then the same theme, then the name."""
+    def closeness(other: SavedQuery) -> tuple[int, int, str]:
+        return -len(set(other.tags) & set(saved.tags)), other.theme != saved.theme, other.name
+
+    return sorted((q for q in known.values() if q.name != saved.name), key=closeness)[:count]
+
+
+def _suggest(saved: SavedQuery, known: Mapping[str, SavedQuery]) -> None:
+    st.markdown("Questions close to this one:")
+    for other in neighbours(saved, known):
+        st.page_link("pages/questions.py", label=components.plain(other.summary), icon=":material/quiz:",
+                     query_params={"q": other.name})
+
+
+def check_params(saved: SavedQuery) -> None:
+    """A parameter value in the link that this question cannot take is replaced by the default, with a warning
+    that shows the value it replaced."""
+    for param in saved.params:
+        given = st.query_params.get(f"p_{param.name}")
+        if given is None:
+            continue
+        try:
+            param.term(given, query=saved.name)
+        except SavedQueryError as exc:
+            st.query_params.pop(f"p_{param.name}", None)
+            st.session_state.pop(f"p_{param.name}", None)
+            components.replaced(f"p_{param.name}", given, str(param.default), str(exc))
+
+
+def saved_question(ctx: Context, saved: SavedQuery, known: Mapping[str, SavedQuery]) -> None:
     st.subheader(components.plain(saved.summary))
     if saved.description:
         st.markdown(components.plain(saved.description))
-    st.caption(f"{components.plain(saved.name)} · view: {components.plain(saved.view)} · tags: "
-               f"{components.plain(', '.join(saved.tags) or 'none')}")
+    st.caption(f"Tags: {components.plain(', '.join(saved.tags) or 'none')} · question {components.plain(saved.name)}"
+               " · words in the [glossary](/glossary)")
+    check_params(saved)
     values = {}
     if saved.params:
         columns = st.columns(min(len(saved.params), 3))
@@ -96,8 +127,8 @@ def saved_question(ctx: Context, saved: SavedQuery) -> None:
                 values[param.name] = _widget(param, f"p_{param.name}")
     original = with_prefixes(saved.body)
     edited = st.query_params.get("edit")
-    with st.expander("SPARQL (editable; parameters are bound as typed values, never pasted in)",
-                     expanded=edited is not None):
+    with st.expander("The SPARQL and the formal rule behind this question (editable; parameters are bound as typed "
+                     "values, never pasted in)", expanded=edited is not None):
         text = st.text_area("SPARQL", value=edited or original, key=f"sparql::{saved.name}", height=320,
                             label_visibility="collapsed")
     if text.strip() != original.strip():  # an edited question is part of what the link must reproduce
@@ -109,10 +140,11 @@ def saved_question(ctx: Context, saved: SavedQuery) -> None:
         with st.spinner("Running the question…"):
             result = ctx.run(text, saved.terms(values))
     except components.ERRORS as exc:
-        components.show_error(exc)
+        components.show_error(exc, text=text)
         return
-    components.show_result(result, key="saved", stem=saved.name.replace("/", "-"), view=saved.view,
-                           x=saved.x, y=saved.y)
+    results.show_result(ctx, result, key="saved", stem=saved.name.replace("/", "-"), title=saved.summary,
+                        view=saved.view, x=saved.x, y=saved.y, columns=saved.columns,
+                        when_empty=lambda: _suggest(saved, known))
     bloc = headlines.depends_on_jurisdiction(saved.params)
     if bloc:  # every answer that depends on jurisdiction says how many models were of unknown jurisdiction
         st.caption(headlines.jurisdiction_note(lambda q, p: precomputed.answer(ctx, q, p), str(values[bloc])))
@@ -131,8 +163,11 @@ def _relocated(exc: Exception, shown: str, ran: str) -> Exception:
 
 def editor(ctx: Context) -> None:
     st.caption("Any SELECT, ASK, CONSTRUCT or DESCRIBE query. The project's prefixes (eai:, id:, rdfs:, skos:, "
-               "country:, lang:…) are filled in for you; updates, SERVICE and outside graphs are refused.")
-    text = st.text_area("SPARQL", value=EXAMPLE, key="query", bind="query-params", height=260)
+               "country:, lang:…) are filled in for you; updates, SERVICE and outside graphs are refused. "
+               "Ctrl+Enter runs it.")
+    text = sparql_editor.edit(st.query_params.get("query") or EXAMPLE)
+    if text != st.query_params.get("query"):
+        st.query_params["query"] = text
     full = with_prefixes(text)
     with st.expander("The query as it runs, with the prefixes"):
         st.code(full, language="sparql")
@@ -142,4 +177,5 @@ def editor(ctx: Context) -> None:
     except components.ERRORS as exc:
         components.show_error(_relocated(exc, text, full), text=text)
         return
-    components.show_result(result, key="editor", stem="query", view="table")
+    results.show_result(ctx, result, key="editor", stem="query", title="SPARQL query", view="table",
+                        choose_chart=True)

@@ -31,11 +31,22 @@ from importlib.resources import files
 import networkx as nx
 from pyvis.network import Network
 
+from euaigraph.ontology import reference
+
 from .network import REGIONS
 
 #: Region -> colour: the blocs in blues, then elsewhere (red) and unknown (grey).
 COLOURS = dict(zip(REGIONS, ("#1f4e9c", "#4f93d8", "#2a9d8f", "#8fb8de", "#6a4c93", "#264653")[:len(REGIONS) - 2]
                    + ("#d1495b", "#a0a0a0"), strict=True))
+#: A categorical palette (Tableau 10) for kinds and sources; licence classes from open (green) to closed (red).
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+           "#bab0ac")
+LICENCE_COLOURS = dict(zip([c.code for c in reference.licence_classes()], ("#2a9d8f", "#8ab17d", "#e9c46a",
+                                                                             "#d1495b"), strict=False))
+LICENCE_COLOURS.update({"unclassified": "#a0a0a0", "": "#dddddd"})
+#: Relation (local name) -> its words, from the ontology ("fineTunedFrom" -> "fine-tuned from").
+WORDS = {r.name: r.label for r in reference.relations()}
+FOCUS = "#f4a261"
 SHAPES = {"model": "dot", "organisation": "square", "consortium": "square", "dataset": "triangle",
           "facility": "diamond", "project": "star", "programme": "star", "licence": "triangleDown",
           "country": "hexagon", "language": "hexagon", "bloc": "hexagon"}
@@ -109,31 +120,65 @@ def tooltip(data: dict) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def words(predicate: str) -> str:
+    """A relation in words: the ontology's label, else the local name's words ("someThing" -> "some thing")."""
+    return WORDS.get(predicate) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", predicate).lower()
+
+
+def colour_of(data: dict, by: str) -> str:
+    """A node's colour for the chosen key: region (seat today), licence class, kind or first source."""
+    if by == "licence_class":
+        return LICENCE_COLOURS.get(data.get("licence_class") or "", "#a0a0a0")
+    if by in ("kind", "sources"):
+        value = (data.get(by) or "").split(";")[0]
+        return PALETTE[sum(map(ord, value)) % len(PALETTE)] if value else "#a0a0a0"
+    return COLOURS.get(data.get("region"), COLOURS["unknown"])
+
+
 def render(graph: nx.MultiDiGraph, *, positions: dict[str, tuple[float, float]] | None = None,
-           title: str = "euaigraph network", height: int = 640) -> Rendered:
-    """A self-contained HTML page drawing ``graph``; with ``positions`` physics is off (instant drawing)."""
+           title: str = "euaigraph network", height: int = 640, focus: str | None = None, colour: str = "region",
+           layered: bool = False, edge_labels: bool | None = None) -> Rendered:
+    """A self-contained HTML page drawing ``graph``; with ``positions`` physics is off (instant drawing);
+    ``layered`` draws a hierarchy instead (lineage: upstream above downstream); ``focus`` is highlighted; nodes are
+    coloured by ``colour`` (:func:`colour_of`); edges are labelled in words (by default when there are few)."""
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
     for node, data in graph.nodes(data=True):
         options = {"title": tooltip(data), "size": 9 + 5 * math.sqrt(data.get("derivatives") or 0),
                    "font": {"size": 12}}
-        if positions and node in positions:
+        if positions and node in positions and not layered:
             options["x"], options["y"] = positions[node]
+        fill = colour_of(data, colour)
+        if node == focus:  # the focus: larger, ringed, bold label
+            options.update(size=options["size"] + 10, borderWidth=5, font={"size": 16, "bold": True},
+                           color={"background": fill, "border": FOCUS, "highlight": {"background": fill,
+                                                                                    "border": FOCUS}})
+        else:
+            options["color"] = fill
         net.add_node(ids[node], label=_plain(data.get("label", ""), 40), shape=SHAPES.get(data.get("kind"), "dot"),
-                     color=COLOURS.get(data.get("region"), COLOURS["unknown"]), **options)
+                     **options)
     merged: dict[tuple[str, str], list[str]] = {}
     for source, target, data in graph.edges(data=True):
-        merged.setdefault((source, target), []).append(str(data.get("predicate", "")))
+        count = data.get("count")
+        merged.setdefault((source, target), []).append(words(str(data.get("predicate", "")))
+                                                       + (f" ×{count}" if count and count > 1 else ""))
+    show_labels = len(merged) <= 120 if edge_labels is None else edge_labels
     for (source, target), predicates in merged.items():
-        net.add_edge(ids[source], ids[target], title=_plain(", ".join(sorted(set(predicates))), 200),
-                     arrows="to", color="#b8b8b8", width=1)
+        text = _plain(", ".join(sorted(set(predicates))), 200)
+        net.add_edge(ids[source], ids[target], title=text, label=_plain(text, 40) if show_labels else None,
+                     arrows="to", color="#b8b8b8", width=1, font={"size": 10, "color": "#666", "strokeWidth": 3,
+                                                                  "align": "middle"})
     nodes, edges, _, _, _, _ = net.get_network_data()
-    physics = {"enabled": False} if positions else _PHYSICS
+    physics = {"enabled": False} if positions or layered else _PHYSICS
+    layout = {"improvedLayout": False}
+    if layered:  # an edge runs from the derived model to its base: drawn upwards, so the base is on top
+        layout = {"hierarchical": {"enabled": True, "direction": "DU", "sortMethod": "directed",
+                                   "levelSeparation": 110, "nodeSpacing": 150, "shakeTowards": "roots"}}
     options = {"physics": physics, "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
-               "layout": {"improvedLayout": False}, "edges": {"smooth": False}}
+               "layout": layout, "edges": {"smooth": False}}
     script, style = _assets()
     body = _SCRIPT % {"nodes": _json(nodes), "edges": _json(edges), "options": _json(options),
-                      "fixed": "true" if positions else "false"}
+                      "fixed": "true" if positions or layered else "false"}
     page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"><title>{html.escape(title)}</title>'
             f"<style>{style}</style><style>html,body{{margin:0;height:100%;font-family:sans-serif}}"
@@ -142,11 +187,22 @@ def render(graph: nx.MultiDiGraph, *, positions: dict[str, tuple[float, float]] 
     return Rendered(html=page, ids={v: k for k, v in ids.items()})
 
 
-def legend() -> str:
-    """The colour and shape key as a small static HTML snippet (fixed text only, nothing from the data)."""
+def legend(graph: nx.MultiDiGraph | None = None, colour: str = "region") -> str:
+    """The colour and shape key as a small static HTML snippet (every value escaped)."""
+    if colour == "region" or graph is None:
+        keys, title = list(COLOURS.items()), "Seat today"
+    else:
+        values = sorted({(d.get(colour) or "").split(";")[0] for _, d in graph.nodes(data=True)})
+        keys = [(v or "none", colour_of({colour: v, "licence_class": v}, colour)) for v in values][:12]
+        title = {"licence_class": "Licence class", "kind": "Kind", "sources": "Source"}[colour]
     swatches = "".join(f'<span style="display:inline-block;width:.8em;height:.8em;border-radius:50%;'
-                       f'background:{colour};margin:0 .3em 0 .9em"></span>{html.escape(region)}'
-                       for region, colour in COLOURS.items())
-    return (f'<div style="font-size:.85rem;color:#555">Seat today:{swatches}<br>Size: number of derivative models. '
-            "Shapes: ● model, ■ organisation, ▲ data set, ◆ facility, ★ project or programme, ▼ licence, "
-            "⬢ country or language. Hover for details; click a node to open its page.</div>")
+                       f'background:{html.escape(c)};margin:0 .3em 0 .9em"></span>{html.escape(k)}' for k, c in keys)
+    return (f'<div style="font-size:.85rem;color:#555">{title}:{swatches}<br>Ringed in orange: the focus. Size: number '
+            "of derivative models (of models, for an organisation drawn with its models). Shapes: ● model, "
+            "■ organisation, ▲ data set, ◆ facility, ★ project or programme, ▼ licence, ⬢ country or language. "
+            "Hover for details; click a node to open its page.</div>")
+
+
+def with_citation(page: str, citation: str) -> str:
+    """The page with its citation as an HTML comment at the end (``--`` cannot occur in one, so it is spaced)."""
+    return page.replace("</body>", f"<!-- Cite as:\n{citation.replace('--', '- -')}\n--></body>", 1)

@@ -37,16 +37,16 @@ _FRONT: dict[str, str] = {
     "REFERENCE_KINDS": "export", "regions": "export", "ELSEWHERE": "export", "UNKNOWN_REGION": "export",
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
-    "settings": "settings",
+    "settings": "settings", "syntax": "query.syntax",
     # coverage of the graph (per kind, per key property)
     "Coverage": "coverage", "coverage_of": "coverage",
-    # what changed between data versions, labels in the analyst's language
+    # what changed between data versions, labels in the analyst's language, citing
     "diff": "diff", "versions": "versions", "citation": "citation", "labels": "labels",
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
-_MODULES = frozenset({"analysis", "export", "formats", "headlines", "rules", "settings", "diff", "versions",
-                      "citation", "labels"})
+_MODULES = frozenset({"analysis", "citation", "diff", "export", "formats", "headlines", "labels", "rules",
+                      "settings", "syntax", "versions"})
 
 __all__ = sorted(_FRONT)
 

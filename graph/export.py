@@ -19,6 +19,7 @@ import html
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections import Counter, defaultdict
@@ -36,7 +37,8 @@ from euaigraph.ingest.sources.blocs import blocs
 from euaigraph.ontology import reference
 from euaigraph.ontology.namespaces import META_GRAPH, PREFIXES
 
-from euaigraph.graph.citation import citation
+from euaigraph.graph import dcat
+from euaigraph.graph.citation import Citation, citation, snapshot_block
 from euaigraph.graph.load.derived import DERIVED
 from euaigraph.graph.query.formats import safe_cell
 from euaigraph.graph.store.base import Store, graph_source
@@ -158,15 +160,27 @@ def network_tables(net: nx.MultiDiGraph, *, safe: bool = False) -> tuple[bytes, 
     return _csv(nodes, safe=safe), _csv(edges, safe=safe)
 
 
+def _for_gephi(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The network as Gephi reads it: each edge with an id of its own (``e0``, ``e1``...; the property IRI, the
+    edge's key here, stays as its ``property`` attribute), no empty or None attribute values."""
+    out = nx.MultiDiGraph()
+    for node, data in net.nodes(data=True):
+        out.add_node(node, **{k: v for k, v in data.items() if v is not None})
+    for n, (source, target, key, data) in enumerate(net.edges(keys=True, data=True)):
+        out.add_edge(source, target, key=f"e{n}", property=str(key),
+                     **{k: v for k, v in data.items() if v is not None})
+    return out
+
+
 def graphml(net: nx.MultiDiGraph) -> bytes:
     out = io.BytesIO()
-    nx.write_graphml(net, out, encoding="utf-8")
+    nx.write_graphml(_for_gephi(net), out, encoding="utf-8", named_key_ids=True)
     return out.getvalue()
 
 
 def gexf(net: nx.MultiDiGraph) -> bytes:
     out = io.BytesIO()
-    nx.write_gexf(net, out, encoding="utf-8")
+    nx.write_gexf(_for_gephi(net), out, encoding="utf-8", version="1.2draft")
     return out.getvalue()
 
 
@@ -221,11 +235,30 @@ def _quads(path: Path):
     return ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
-def _union_turtle(path: Path, out) -> None:
+#: A local name every Turtle and TriG reader takes as it is: no escapes, not ending in a dot.
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def _safe_prefixes(path: Path) -> dict[str, str]:
+    """The project prefixes under which every IRI of the dump has a plain local name. A prefix under which some
+    IRI would need an escape (``id:org\\/epoch-ai\\/x\\.``, valid Turtle that rdflib 7 cannot read) is left out,
+    so those IRIs are written in full."""
+    kept = dict(PREFIXES)
+    for quad in _quads(path):
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                for prefix, namespace in list(kept.items()):
+                    if iri.startswith(namespace) and not _PLAIN_LOCAL.fullmatch(iri[len(namespace):]):
+                        del kept[prefix]
+    return kept
+
+
+def _union_turtle(path: Path, out, prefixes: Mapping[str, str]) -> None:
     """Every triple once, whatever graphs state it (an in-memory Oxigraph store does the de-duplication)."""
     union = ox.Store()
     union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in _quads(path))
-    union.dump(out, format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+    union.dump(out, format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=dict(prefixes))
 
 
 def _sources(store: Store) -> list[dict]:
@@ -260,8 +293,13 @@ class _Counted:
 
 
 def write_snapshot(store: Store, dest: Path, *, view: View | None = None, network: nx.MultiDiGraph | None = None,
-                   extra: Mapping[str, bytes] | None = None, progress: Callable[[str], None] | None = None) -> dict:
+                   extra: Mapping[str, bytes] | None = None, progress: Callable[[str], None] | None = None,
+                   cite: Citation | None = None) -> dict:
     """Write the snapshot zip to ``dest`` (atomically) and return its manifest.
+
+    Every snapshot carries its citation (``CITATION.txt``, ``citation.bib``, ``citation.csl.json``: ``cite``, else
+    one for the whole graph at the project's address) and ``dcat-ap.ttl``, its DCAT-AP 3 description; the manifest
+    names each source by its public URL (``public_sources``).
 
     ``view`` limits it to some nodes; ``network`` is the entity network if the caller has it already;
     ``extra`` adds files (name -> bytes), listed and hashed in the manifest like the others. The quads are
@@ -272,15 +310,17 @@ def write_snapshot(store: Store, dest: Path, *, view: View | None = None, networ
         say("reading the quads")
         nq = Path(tmp) / "dataset.nq"
         _dump(store, view, nq)
+        prefixes = _safe_prefixes(nq)
         say("building the entity network")
         net = network if network is not None else entity_network(store)
         if view is not None:
             net = net.subgraph(n for n in net if n in view.nodes).copy()
         writers: dict[str, Callable] = {
             "dataset.nq": lambda out: out.write(nq.read_bytes()),
-            "dataset.trig": lambda out: ox.serialize(_quads(nq), out, format=ox.RdfFormat.TRIG, prefixes=PREFIXES),
+            "dataset.trig": lambda out: ox.serialize(_quads(nq), out, format=ox.RdfFormat.TRIG,
+                                                     prefixes=prefixes),
             "dataset.jsonld": lambda out: ox.serialize(_quads(nq), out, format=ox.RdfFormat.JSON_LD),
-            "union.ttl": lambda out: _union_turtle(nq, out),
+            "union.ttl": lambda out: _union_turtle(nq, out, prefixes),
             "network.graphml": lambda out: out.write(graphml(net)),
             "network.gexf": lambda out: out.write(gexf(net)),
             "nodes.csv": lambda out: out.write(network_tables(net)[0]),
@@ -303,16 +343,23 @@ def write_snapshot(store: Store, dest: Path, *, view: View | None = None, networ
                        "edges": net.number_of_edges(),
                        "nodes_by_kind": dict(sorted(Counter(d["kind"] for _, d in net.nodes(data=True)).items()))},
         }
-        manifest["citation"] = citation(manifest)
+        cite = cite or citation(store, title=manifest["title"], url=dcat.HOMEPAGE)
+        manifest["citation"] = snapshot_block(cite)
+        manifest["public_sources"] = [vars(s) for s in cite.sources]
+        for name, data in cite.files().items():
+            writers[name] = lambda out, data=data: out.write(data)
         writers["index.html"] = lambda out: out.write(_summary_html(manifest, net))
         say("writing the zip")
-        manifest["files"] = _write_zip(Path(dest), writers, manifest)
+        described = lambda files: {"dcat-ap.ttl": dcat.description(  # noqa: E731 - needs the files' hashes
+            {**manifest, "files": files}, sources=cite.sources, url=cite.url).encode()}
+        manifest["files"] = _write_zip(Path(dest), writers, manifest, late=described)
     return manifest
 
 
-def _write_zip(dest: Path, writers: Mapping[str, Callable], manifest: dict) -> list[dict]:
-    """Each file through its writer into a temporary zip, then ``manifest.json`` with their hashes; then the
-    rename that makes the snapshot appear all at once."""
+def _write_zip(dest: Path, writers: Mapping[str, Callable], manifest: dict,
+               late: Callable[[list[dict]], Mapping[str, bytes]] | None = None) -> list[dict]:
+    """Each file through its writer into a temporary zip, then the files ``late`` makes from their hashes, then
+    ``manifest.json`` with every hash; then the rename that makes the snapshot appear all at once."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
     files = []
@@ -323,6 +370,9 @@ def _write_zip(dest: Path, writers: Mapping[str, Callable], manifest: dict) -> l
                     counted = _Counted(member)
                     write(counted)
                 files.append({"name": name, "bytes": counted.bytes, "sha256": counted.sha256.hexdigest()})
+            for name, data in (late(list(files)) if late else {}).items():
+                archive.writestr(name, data)
+                files.append({"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
             manifest["files"] = sorted(files, key=lambda f: f["name"])
             archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
         os.replace(partial, dest)

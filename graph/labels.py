@@ -5,7 +5,9 @@ authority tables (the ``eu-vocabularies`` source), and the project's own terms (
 grades, AI Act indicators, relation groups) in English, French and German in the ontology, which is loaded as a
 source. :func:`labels` picks, for each IRI, the label in the language asked for, else a label with no language (a
 name, such as a model's), else the English one, else any, else the IRI's last segment: the explorer's language
-choice calls it for its tables, chart axes and titles.
+choice calls it for its tables, chart axes and titles, the exports and the diff. A label is feed text: it comes back
+as plain text on one line, at most :data:`MAX_LABEL` characters; an IRI that cannot be written safely into a
+query is named by its last segment, never sent.
 
 >>> choose([("Allemagne", "fr"), ("Germany", "en"), ("Deutschland", "de")], "de")
 'Deutschland'
@@ -27,13 +29,15 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from euaigraph.graph.store.base import QueryResult, Store
-from euaigraph.graph.store.terms import check_iri, nt_term
+from euaigraph.graph.store.terms import UnsafeIriError, nt_term
 
 FALLBACK = "en"
 #: Label properties, most preferred first: an alternative label is shown only when it is the one in the language
 #: asked for (the translated country and language names are alternative labels, decisions in the source's docstring).
 PREDICATES = (SKOS.prefLabel, RDFS.label, SKOS.altLabel)
 _BATCH = 400
+#: The longest label shown (characters): a label is a name, not a text.
+MAX_LABEL = 300
 
 
 def _base(tag: str | None) -> str | None:
@@ -60,15 +64,38 @@ def local_name(iri: str) -> str:
     return iri.rstrip("/").replace("#", "/").rsplit("/", 1)[-1]
 
 
+def one_line(text: str) -> str:
+    """A label as shown: whitespace runs as one space, cut at :data:`MAX_LABEL` characters with an ellipsis.
+
+    >>> one_line("EuroLLM\\n  9B"), len(one_line("x" * 1000))
+    ('EuroLLM 9B', 300)
+    """
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _terms(iris: Iterable[str]) -> dict[str, str]:
+    """IRI -> its N-Triples form, for the IRIs that can be sent in a query."""
+    out = {}
+    for iri in iris:
+        try:
+            out[iri] = nt_term(URIRef(iri))
+        except (UnsafeIriError, ValueError):
+            continue
+    return out
+
+
 def labels(store: Store, iris: Iterable[str], language: str = FALLBACK) -> dict[str, str]:
     """IRI -> its label in ``language`` (an ISO 639-1 code such as ``fr``), falling back to a label without language,
     then English, then any label, then the IRI's last segment. Every IRI asked for gets an entry."""
-    asked = sorted({str(check_iri(str(i))) for i in iris})
+    asked = sorted({str(i) for i in iris})
+    terms = _terms(asked)
     found: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
     rank = {str(p): n for n, p in enumerate(PREDICATES)}
     predicates = " ".join(nt_term(p) for p in PREDICATES)
-    for start in range(0, len(asked), _BATCH):
-        values = " ".join(nt_term(URIRef(i)) for i in asked[start:start + _BATCH])
+    sendable = sorted(terms)
+    for start in range(0, len(sendable), _BATCH):
+        values = " ".join(terms[i] for i in sendable[start:start + _BATCH])
         rows = store.execute(f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
                              "?x ?p ?l FILTER(isLiteral(?l)) }").rows
         for x, p, label in rows:
@@ -77,7 +104,7 @@ def labels(store: Store, iris: Iterable[str], language: str = FALLBACK) -> dict[
     out = {}
     for iri in asked:
         ordered = [(text, tag) for _, text, tag in sorted(found.get(iri, []), key=lambda f: (f[0], f[1]))]
-        out[iri] = choose(ordered, language) or local_name(iri)
+        out[iri] = one_line(choose(ordered, language) or local_name(iri) or iri)
     return out
 
 
@@ -117,5 +144,5 @@ def find_by_label(answer: Callable[[str, Mapping[str, str]], QueryResult], text:
                   str(r["matched"]), str(r["language"] or "")) for r in result.records()]
 
 
-__all__ = ["FALLBACK", "MAX_SEARCH", "PREDICATES", "SEARCH", "Match", "choose", "find_by_label", "labels",
-           "local_name", "search_text"]
+__all__ = ["FALLBACK", "MAX_LABEL", "MAX_SEARCH", "PREDICATES", "SEARCH", "Match", "choose", "find_by_label",
+           "labels", "local_name", "one_line", "search_text"]

@@ -28,6 +28,7 @@ PAGES = (
     Page("pages/sources.py", "Sources", "sources"),
     Page("pages/changes.py", "Changes", "changes"),
     Page("pages/export.py", "Export", "export"),
+    Page("pages/glossary.py", "Glossary", "glossary"),
 )
 
 __all__ = ["PAGES", "Page"]

@@ -1,8 +1,9 @@
-"""Export: a snapshot zip of the whole graph or of the current graph view, with a manifest a policy note can cite."""
+"""Export: a snapshot zip of the whole graph or of the view on screen (every setting of the link: focus, hops,
+relations, filters, cap), with a manifest, a citation and a DCAT-AP description a policy note can cite."""
 
 import streamlit as st
 
-from euaigraph.explorer import components, network, precomputed, render, state
+from euaigraph.explorer import components, graphview, network, precomputed, results, state
 from euaigraph.graph import export
 
 ctx = state.context()
@@ -11,27 +12,30 @@ components.require_graph(ctx)
 scope = st.radio("What to export", ["whole graph", "current view"], key="scope", bind="query-params",
                  horizontal=True)
 st.caption("The zip holds TriG, N-Quads, Turtle, JSON-LD, GraphML, GEXF, nodes/edges CSV (W3C and spreadsheet-"
-           "safe), an HTML summary and manifest.json: the sources with their versions and retrieval times, the "
-           "counts, the software and data versions, and the sha256 of every file.")
+           "safe), an HTML summary, the citation (text, BibTeX, CSL-JSON), a DCAT-AP 3 description and manifest.json: "
+           "the sources by their public URLs with their versions and retrieval times, the counts, the software and "
+           "data versions, and the sha256 of every file.")
 
 view = None
 extra = {}
+title = "whole graph"
 if scope == "current view":
     filters = network.filters_from_params(st.query_params.get_all)
-    chosen = network.select(precomputed.entity_network(ctx), filters)
+    shown = graphview.draw(ctx, filters)
     settings = {k: v for k, v in vars(filters).items() if v not in ((), "")}
-    st.markdown(f"The view: **{chosen.shown:,} nodes** (of {chosen.matching:,} matching), "
+    st.markdown(f"The view: **{shown.view.shown:,} nodes** (of {shown.view.matching:,} matching), "
                 f"settings {components.plain(settings)}.")
-    st.page_link("pages/graph.py", label="Change the view", icon=":material/hub:",
+    st.page_link("pages/graph.py", label="Back to the view", icon=":material/hub:",
                  query_params={k: st.query_params.get_all(k) for k in st.query_params if k != "scope"})
-    view = export.View(nodes=frozenset(chosen.graph), description="graph view", settings=settings)
-    extra["view.html"] = render.render(chosen.graph, positions=precomputed.positions(ctx, chosen.graph),
-                                       title="euaigraph: graph view").html.encode()
+    view = export.View(nodes=frozenset(shown.view.graph), description="graph view", settings=settings)
+    title = "graph view"
+    extra["view.html"] = shown.rendered.html.encode()
 
+made = results.cite(ctx, f"Snapshot of the {title}", key="export")
 key = (ctx.version, scope, view.nodes if view else None)
 if st.button("Prepare the snapshot", type="primary"):
     with st.status("Preparing the snapshot…", expanded=True) as status:
-        payload, manifest = export.snapshot_bytes(ctx.store, view=view, extra=extra,
+        payload, manifest = export.snapshot_bytes(ctx.store, view=view, extra=extra, cite=made,
                                                   network=precomputed.entity_network(ctx),
                                                   progress=lambda message: st.write(components.plain(message)))
         status.update(label=f"Snapshot ready: {len(manifest['files'])} files", state="complete", expanded=False)
@@ -44,3 +48,4 @@ if ready and ready[0] == key:
                        "application/zip", type="primary", on_click="ignore")
     st.json({k: manifest[k] for k in ("scope", "data_version", "software", "counts")}, expanded=False)
     st.dataframe(manifest["files"], hide_index=True, width="stretch")
+

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from euaigraph.explorer import charts, components, precomputed, state
+from euaigraph.explorer import charts, components, glossary, names, precomputed, results, state, tables
 from euaigraph.graph import catalogue
 
 ctx = state.context()
@@ -23,7 +23,8 @@ with st.spinner("Summarising the graph…"):
 st.subheader("Headline findings")
 for column, finding in zip(st.columns(len(findings)), findings):
     with column:
-        st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}", border=True)
+        st.metric(finding.title, finding.value, help=f"How it is computed: {finding.formula}. Words: {glossary.link({'provider-hhi': 'hhi', 'thin-languages': 'openness'}.get(finding.key, 'standing'))}.",
+                  border=True)
         st.caption(components.plain(finding.detail))
         for link in finding.links:
             question_link(link.question, dict(link.params))
@@ -32,11 +33,9 @@ for column, finding in zip(st.columns(len(findings)), findings):
 def chart(question: str, *, x: str, y: str, caption: str, params: dict | None = None) -> pd.DataFrame:
     """A saved question's answer as a bar chart, its caption and the link that reproduces it."""
     result = precomputed.answer(ctx, question, params or {})
-    frame = pd.DataFrame([{k: components.display(v) if v is not None else "" for k, v in row.items()}
-                          for row in result.records()])
+    frame = tables.labelled(result, lambda iris: names.names(ctx, iris)).frame  # labels, readable titles
     if not frame.empty:
-        frame[y] = pd.to_numeric(frame[y])
-        st.altair_chart(charts.bar(frame, x=x, y=y), width="stretch")
+        st.altair_chart(charts.bar(frame, x=names.title(x), y=names.title(y)), width="stretch")
     st.caption(caption)
     question_link(question, params or {})
     return frame
@@ -57,10 +56,8 @@ with left:
     by_country = precomputed.answer(ctx, "overview/models-by-country", {"bloc": "eu"})
     countries = {str(r["country"]).rsplit("/", 1)[-1]: int(r["models"].toPython())
                  for r in by_country.records() if r["country"] is not None}
-    st.altair_chart(charts.tile_map(countries, title="models"), width="stretch")
-    outside = {c: n for c, n in countries.items() if c not in charts.TILES}
-    if outside:
-        st.caption("Outside the map: " + ", ".join(f"{components.plain(c)} ({n})" for c, n in outside.items()))
+    country_names = names.names(ctx, [str(r["country"]) for r in by_country.records() if r["country"] is not None])
+    results.show_map(countries, {iri.rsplit("/", 1)[-1]: n for iri, n in country_names.items()}, title="models")
     question_link("overview/models-by-country", {"bloc": "eu"})
 with right:
     chart("overview/models-by-licence-class", x="licenceClass", y="models",

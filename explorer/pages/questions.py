@@ -28,4 +28,4 @@ if not known:
     st.stop()
 saved = questions.catalogue_picker(known)
 if saved is not None:
-    questions.saved_question(ctx, saved)
+    questions.saved_question(ctx, saved, known)

@@ -271,7 +271,7 @@ def explore(
     command = [sys.executable, "-m", "euaigraph.explorer.serve", "--server.address", address,
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
-               "--client.showErrorDetails", "none", "--server.headless", "true"]
+               "--client.showErrorDetails", "none", "--client.toolbarMode", "viewer", "--server.headless", "true"]
     raise typer.Exit(subprocess.call(command, env=env))
 
 

@@ -15,10 +15,11 @@ import io
 import json
 import unicodedata
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from euaigraph.graph.store.base import QueryResult
+from euaigraph.graph.store.terms import nt_term
 
 _FORMULA_START = ("=", "+", "-", "@")
 _CONTROL_START = ("\t", "\r", "\n")
@@ -72,6 +73,33 @@ def to_csv(result: QueryResult, *, spreadsheet_safe: bool = False) -> str:
     return out.getvalue()
 
 
+def tsv_cell(term: Node | None) -> str:
+    r"""A term as the W3C SPARQL 1.1 TSV results format writes it: IRIs in ``<>``, literals in Turtle/N-Triples
+    form with their language or datatype (escaped, so a tab or line break cannot split a row), blank nodes as
+    ``_:label``, unbound as empty.
+
+    >>> tsv_cell(Literal("a" + chr(9) + "b")), tsv_cell(URIRef("http://x/a")), tsv_cell(Literal("1", datatype=XSD.integer))
+    ('"a\\tb"', '<http://x/a>', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return nt_term(term).replace("\t", "\\t")  # N-Triples may keep a tab raw; in TSV it would split the cell
+
+
+def to_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV: a header of ``?variables``, one line per row, LF line ends."""
+    if result.kind == "ask":
+        return f"?boolean\n{str(result.boolean).lower()}\n"
+    if result.kind == "graph":
+        header, rows = ["subject", "predicate", "object"], [tuple(t) for t in result.triples]
+    else:
+        header, rows = result.variables, result.rows
+    lines = ["\t".join(f"?{v}" for v in header)] + ["\t".join(tsv_cell(t) for t in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def _json_term(term: Node) -> dict:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
@@ -87,9 +115,12 @@ def _json_term(term: Node) -> dict:
     raise TypeError(f"cannot write {term!r} as JSON")
 
 
-def to_json(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results JSON, plus an ``euaigraph`` block saying whether rows were cut at the cap."""
+def to_json(result: QueryResult, *, citation: dict | None = None) -> str:
+    """SPARQL 1.1 Query Results JSON, plus an ``euaigraph`` block saying whether rows were cut at the cap (and,
+    given one, the citation of the view as CSL-JSON)."""
     meta = {"truncated": result.truncated, "row_cap": result.row_cap, "elapsed_ms": round(result.elapsed_ms, 1)}
+    if citation:
+        meta["citation"] = citation
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": result.boolean, "euaigraph": meta}, indent=1)
     if result.kind == "graph":

@@ -35,6 +35,7 @@ from euaigraph.ontology.namespaces import GRAPH, sparql_prefix_block
 
 from euaigraph.graph.store.terms import UnsafeIriError, nt_term
 from euaigraph.graph import settings
+from euaigraph.graph.query import syntax
 
 _KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -143,6 +144,8 @@ def _refuse_update(text: str, exc: ParseBaseException) -> None:
     """If the text is (or ends with) a SPARQL update, refuse it as such rather than as a syntax error."""
     tail = text[exc.loc:].lstrip().lstrip(";") if exc.loc else text
     for candidate in (text, tail):
+        if not _has_words(candidate):  # an empty "update" (what is left after a query cut short) is no update
+            continue
         try:
             with _PARSER_LOCK:
                 update = sparql_parser.parseUpdate(candidate)
@@ -156,6 +159,23 @@ def _refuse_update(text: str, exc: ParseBaseException) -> None:
             "only SELECT, ASK, CONSTRUCT and DESCRIBE queries can run here; "
             f"this is {where}a SPARQL update ({', '.join(names)}), which would change the graph"
         )
+
+
+def _has_words(text: str) -> bool:
+    """Whether anything but white space and comments is left."""
+    return any(line.split("#", 1)[0].strip() for line in text.splitlines())
+
+
+def _syntax_refusal(text: str, *, fallback: tuple[str, int | None, int | None] | None) -> QueryRefused | None:
+    """The engine's own reading of a syntax error (line, column and words, :mod:`.syntax`), else ``fallback``."""
+    found = syntax.problem(text)
+    if found is not None:
+        where = f" at line {found.line}, column {found.column}" if found.line else ""
+        return QueryRefused(f"syntax error{where}: {found.message}", line=found.line, column=found.column)
+    if fallback is not None:
+        message, line, column = fallback
+        return QueryRefused(message, line=line, column=column)
+    return None
 
 
 def guard(text: str) -> GuardedQuery:
@@ -179,12 +199,15 @@ def _guard(text: str, escapes: bool) -> GuardedQuery:
             parsed = sparql_parser.parseQuery(text)
     except ParseBaseException as exc:
         _refuse_update(text, exc)
-        raise QueryRefused(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", line=exc.lineno,
-                           column=exc.col) from None
+        raise _syntax_refusal(text, fallback=(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}",
+                                              exc.lineno, exc.col)) from None
     except GuardOvertime:
         raise
     except Exception as exc:  # the rdflib parser raises plain errors on some malformed input
         raise QueryRefused(f"the query could not be parsed: {exc}") from None
+    engine = _syntax_refusal(text, fallback=None)  # what the engine would refuse (an undeclared prefix...)
+    if engine is not None:
+        raise engine
     body = parsed[1]
     kind = _KINDS.get(body.name)
     if kind is None:

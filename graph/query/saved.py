@@ -1,8 +1,9 @@
 """Saved questions: one SPARQL query per ``queries/<theme>/<slug>.rq`` with a ``#+`` YAML header.
 
 Header keys: ``summary`` (one line), ``description``, ``tags`` (list), ``view`` (table | bar | graph | map |
-timeline), ``params`` (list of ``{name, type, default, allowed, label, description}``) and optionally ``x``/``y``
-(columns the view plots). Parameter types: iri, string, integer, decimal, date, boolean, and the id types
+timeline), ``params`` (list of ``{name, type, default, allowed, label, description}``), optionally ``x``/``y``
+(columns the view plots) and ``columns`` (variable -> the column's title, where the variable's own words do not
+say it well). Parameter types: iri, string, integer, decimal, date, boolean, and the id types
 country (alpha-3), language (ISO 639-1), licence (SPDX id or LicenseRef-*), bloc, model, organisation,
 facility, project, node (``kind:id``: a licence, licence family, organisation, facility...) and licence-class (a code)
 — each becomes the proper IRI or typed literal and is bound with ``VALUES`` (never pasted). The values of bloc and
@@ -42,7 +43,7 @@ from euaigraph.ontology.namespaces import ID, SPDX_LICENCE
 from euaigraph.graph.store.terms import check_iri
 
 VIEWS = ("table", "bar", "graph", "map", "timeline")
-HEADER_KEYS = {"summary", "description", "tags", "params", "view", "x", "y"}
+HEADER_KEYS = {"summary", "description", "tags", "params", "view", "x", "y", "columns"}
 PARAM_KEYS = {"name", "type", "default", "allowed", "label", "description"}
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean", "country", "language", "licence",
                "bloc", "model", "organisation", "facility", "project", "node", "licence-class")
@@ -147,6 +148,7 @@ class SavedQuery:
     view: str = "table"
     x: str | None = None
     y: str | None = None
+    columns: dict[str, str] = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -210,9 +212,13 @@ def parse_saved(name: str, text: str, *, path: Path | None = None) -> SavedQuery
     tags = header.get("tags") or []
     if not isinstance(tags, list):
         raise SavedQueryError(f"{name}: tags must be a list")
+    columns = header.get("columns") or {}
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise SavedQueryError(f"{name}: columns must map variable names to titles")
     return SavedQuery(name=name, summary=header["summary"].strip(), body="\n".join(body_lines).strip() + "\n",
                       description=str(header.get("description") or "").strip(), tags=tuple(map(str, tags)),
-                      params=tuple(params), view=view, x=header.get("x"), y=header.get("y"), path=path)
+                      params=tuple(params), view=view, x=header.get("x"), y=header.get("y"),
+                      columns={str(k): v for k, v in columns.items()}, path=path)
 
 
 def queries_dir() -> Path:

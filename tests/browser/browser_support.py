@@ -36,7 +36,7 @@ class Explorer:
         command = [sys.executable, *start, "--server.address", "127.0.0.1", "--server.port", str(self.port),
                    "--server.headless", "true", "--browser.gatherUsageStats", "false",
                    "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
-                   "--client.showErrorDetails", "none", "--server.fileWatcherType", "none"]
+                   "--client.showErrorDetails", "none", "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
         env = {**os.environ, "EUAIGRAPH_HOME": str(home)}
         env.pop("EUAIGRAPH_ENDPOINT", None)
         self.log = log

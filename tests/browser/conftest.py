@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: Debian's chromium driven by Playwright, and the explorer started by the tests
 with ``streamlit run explorer/app.py`` on 127.0.0.1.
 
-Without chromium the tests skip with a message, except in CI (``CI=true``), where that is a failure. Every page a
+Without chromium the tests fail with a message saying how to install it, unless the developer opts out on purpose
+with ``EUAIGRAPH_SKIP_BROWSER=1`` (then they skip, saying so); in CI (``CI=true``) it is always a failure. Every page a
 test opens is watched (see ``browser_support.watch``): requests that would leave 127.0.0.1 are recorded and
 aborted, dialogs and console messages are recorded, so tests can assert that nothing went out and nothing ran.
 """
@@ -24,10 +25,15 @@ LAUNCH_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync"]
 
 
+OPTED_OUT = os.environ.get("EUAIGRAPH_SKIP_BROWSER", "") not in ("", "0")
+
+
 def _missing(what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} (CI=true: this is a failure, not a skip)")
-    pytest.skip(what)
+    if OPTED_OUT:
+        pytest.skip(f"{what} (skipped because EUAIGRAPH_SKIP_BROWSER is set)")
+    pytest.fail(f"{what}; to run the other tests without the browser on purpose, set EUAIGRAPH_SKIP_BROWSER=1")
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,17 @@ def test_property_labels_come_from_the_ontology():
     assert data.property_label("https://example.org/x#someNewThing") == "some new thing"
 
 
-def test_tile_map_places_european_countries_and_leaves_the_rest_out():
-    frame = charts.tile_frame({"FRA": 3, "FIN": 1, "USA": 9})
-    assert sorted(frame["country"]) == ["FIN", "FRA"]
-    assert len({tuple(p) for p in charts.TILES.values()}) == len(charts.TILES)  # no two countries on one tile
+def test_the_map_of_europe_holds_every_member_country_as_a_real_boundary_and_nothing_overseas():
+    features = {f["id"]: f for f in charts.europe()["features"]}
+    members = {"AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL",
+               "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE"}
+    assert members <= set(features) and "USA" not in features
+    france = features["FRA"]["geometry"]["coordinates"]
+    points = [p for polygon in france for ring in polygon for p in ring]
+    assert len(points) > 100  # a boundary, not a square
+    assert all(-25 <= x <= 45 and 34 <= y <= 72 for x, y in points if x > -20)  # French Guiana left out
+    assert all(ring[0] == ring[-1] for polygon in france for ring in polygon)  # closed rings
+    values = charts.map_values({"FRA": 3, "FIN": 1, "USA": 9}, {"FRA": "France"})
+    assert sorted(values) == [("FIN", "FIN", 1), ("FRA", "France", 3)]
+    spec = charts.choropleth({"FRA": 3}, {"FRA": "France"}, title="models").to_dict()
+    assert spec["layer"][1]["mark"]["type"] == "geoshape"

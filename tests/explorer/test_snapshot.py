@@ -22,7 +22,8 @@ from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.ontology.namespaces import META_GRAPH
 
 FILES = {"dataset.trig", "dataset.nq", "dataset.jsonld", "union.ttl", "network.graphml", "network.gexf", "nodes.csv",
-         "edges.csv", "nodes-spreadsheet.csv", "edges-spreadsheet.csv", "index.html", "manifest.json"}
+         "edges.csv", "nodes-spreadsheet.csv", "edges-spreadsheet.csv", "index.html", "manifest.json", "dcat-ap.ttl",
+         "CITATION.txt", "citation.bib", "citation.csl.json"}
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from euaigraph.graph.query.run import run_saved
 from euaigraph.graph.query.saved import find
 from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.graph.store.embedded import EmbeddedStore
-from euaigraph.graph.store.terms import UnsafeIriError
+from euaigraph.graph.store.terms import UnsafeIriError, check_iri
 from euaigraph.ontology.iri import country_iri, language_iri, model_iri
 from euaigraph.ontology.vocab import EAI
 
@@ -36,11 +36,19 @@ def test_labels_come_in_the_language_asked_for_with_english_as_the_fallback(ship
     assert found[EUROLLM] == "EuroLLM-9B"  # a name without a language is the same in every language
 
 
-def test_every_iri_asked_for_gets_a_label_and_hostile_text_is_refused(shipped):
+def test_every_iri_asked_for_gets_a_label_and_hostile_text_is_never_sent(shipped, monkeypatch):
     assert L.labels(shipped, ["https://w3id.org/euaigraph/id/nothing/here"], "fr") == {
         "https://w3id.org/euaigraph/id/nothing/here": "here"}
-    with pytest.raises(UnsafeIriError):
-        L.labels(shipped, ["http://x> } ; DROP ALL ; #"], "fr")
+    hostile = "http://x> } ; DROP ALL ; #"
+    with pytest.raises(UnsafeIriError):  # the IRI cannot be written into a query ...
+        check_iri(hostile)
+    sent = []
+    real = type(shipped).execute
+    monkeypatch.setattr(type(shipped), "execute", lambda self, q, **kw: sent.append(q) or real(self, q, **kw))
+    named = L.labels(shipped, [hostile, DEU], "fr")  # ... so it is named by its last segment and never sent
+    assert named == {hostile: hostile, DEU: "Allemagne"}  # plain text; pages escape what they show
+    assert sent and not any("DROP" in q for q in sent)
+    assert L.labels(shipped, [hostile], "fr") == {hostile: hostile}
 
 
 def test_a_preferred_label_wins_over_an_alternative_one_in_the_same_language(tmp_path_factory):

@@ -1,0 +1,178 @@
+"""The analyst's tasks, walked in a real browser on the shipped graph: find a question from the Overview and open a
+row's entity page; focus a model with two lineage hops and read every label; run the Llama licence-family what-if;
+share a view and reopen it identically; Back restores the view before; export the view's snapshot and find exactly
+the nodes on screen, every RDF file read by three parsers; the SPARQL editor runs on Ctrl+Enter and explains its
+errors; a bad link value is named. Screenshots of each task go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+from browser_support import SCREENSHOTS, network_frame, open_page, watch
+
+from euaigraph.explorer import network as views
+from euaigraph.graph.export import entity_network
+from euaigraph.graph.store.embedded import EmbeddedStore
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LLAMA_FAMILY = "https://w3id.org/euaigraph/id/licence-family/llama"
+WINDOW = {"width": 1024, "height": 768}
+
+
+@pytest.fixture(scope="module")
+def lineage_model(shipped_home) -> str:
+    """A model of the shipped graph with lineage on both sides (a base above it, a derivative below)."""
+    with EmbeddedStore(shipped_home) as store:
+        net = entity_network(store)
+    def lineage(node, edges):
+        return [e for e in edges if e[2].get("predicate") in views.LINEAGE]
+    scored = [(len(lineage(n, net.in_edges(n, data=True))) + len(lineage(n, net.out_edges(n, data=True))), n)
+              for n, d in net.nodes(data=True) if d["kind"] == "model"
+              and lineage(n, net.in_edges(n, data=True)) and lineage(n, net.out_edges(n, data=True))]
+    assert scored, "the shipped graph has no model with lineage on both sides"
+    return max(scored)[1]
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def drawn_labels(page) -> tuple[list[str], list[str]]:
+    frame = page.locator("iframe[title='Network of the selected nodes']").element_handle().content_frame()
+    return (frame.evaluate("() => nodes.get().map(n => n.label)"),
+            frame.evaluate("() => edges.get().map(e => e.label || e.title)"))
+
+
+def test_find_a_question_from_the_overview_and_open_a_rows_entity(page, shipped_explorer):
+    seen = watch(page)
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/", "Overview")
+    page.get_by_text("European models that depend on a non-EU base model, with licences").first.click()
+    page.get_by_role("heading", name="Questions", exact=True).wait_for()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(timeout=120_000)
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+    page.get_by_text("anything this answer names…").click()
+    option = page.get_by_role("option").filter(has_text="(Model)").first
+    label = option.inner_text().rsplit(" (Model)", 1)[0].strip()
+    option.click()
+    assert label and not label.startswith(("id:", "http"))
+    link = page.locator("[data-testid=stPageLink] a").filter(has_text=label).first
+    link.wait_for(timeout=60_000)
+    shot(page, "task-question-row")
+    link.click()
+    page.get_by_role("heading", name="Entity", exact=True).wait_for(timeout=60_000)
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+    assert page.locator("h2").first.inner_text() == label
+    assert not seen.outside, seen.outside
+
+
+def test_focus_a_model_with_two_lineage_hops_and_read_every_label(page, shipped_explorer, lineage_model):
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/graph?focus={quote(lineage_model, safe='')}&hops=2&via=lineage",
+              "Graph")
+    network_frame(page)
+    assert page.get_by_text("Lineage, upstream at the top.").count() == 1
+    labels, edge_labels = drawn_labels(page)
+    assert len(labels) >= 3 and all(labels)
+    assert not [x for x in labels if re.match(r"^(id:|https?://|[a-z]+:[A-Za-z])", x)], labels
+    assert edge_labels and all(re.fullmatch(r"[a-z -]+( ×\d+)?(, [a-z -]+( ×\d+)?)*", x) for x in edge_labels)
+    frame = page.locator("iframe[title='Network of the selected nodes']")
+    assert frame.bounding_box()["y"] + frame.bounding_box()["height"] <= WINDOW["height"] + 80  # fits the window
+    shot(page, "task-lineage")
+
+
+def test_the_llama_licence_family_what_if(page, shipped_explorer):
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/dependencies?tab=What-if&remove={quote(LLAMA_FAMILY, safe='')}",
+              "Dependencies & what-if")
+    page.get_by_text("Models affected").first.wait_for(timeout=60_000)
+    value = page.locator("[data-testid=stMetricValue]").first.inner_text()
+    assert int(value.replace(",", "")) > 0
+    shot(page, "task-what-if")
+
+
+def test_share_a_view_reopen_it_identically_and_go_back(page, new_context, shipped_explorer, lineage_model):
+    page.set_viewport_size(WINDOW)
+    url = (f"{shipped_explorer.url}/graph?focus={quote(lineage_model, safe='')}&hops=2&via=lineage"
+           "&colour=licence_class&kind=model&kind=organisation&kind=licence")
+    open_page(page, url, "Graph")
+    network_frame(page)
+    caption = page.get_by_text(re.compile(r"^Showing ")).first.inner_text()
+    labels = sorted(drawn_labels(page)[0])
+    page.get_by_role("button", name="Share this view").click()
+    shared = page.locator("code").filter(has_text="focus=").first.inner_text().strip()
+    assert parse_qs(urlparse(shared).query)["colour"] == ["licence_class"]
+    other = new_context().new_page()
+    other.set_viewport_size(WINDOW)
+    open_page(other, shared, "Graph")
+    network_frame(other)
+    assert other.get_by_text(re.compile(r"^Showing ")).first.inner_text() == caption
+    assert sorted(drawn_labels(other)[0]) == labels
+    # Back restores the view before a change.
+    other.get_by_label("Hops from the focus").focus()
+    other.keyboard.press("ArrowLeft")
+    other.wait_for_url(re.compile(r"hops=1"), timeout=60_000)
+    other.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+    other.go_back()
+    other.wait_for_url(re.compile(r"hops=2"), timeout=60_000)
+    network_frame(other)
+    assert other.get_by_text(re.compile(r"^Showing ")).first.inner_text() == caption
+
+
+def test_the_snapshot_of_a_view_holds_exactly_the_nodes_on_screen(page, shipped_explorer, lineage_model, tmp_path):
+    from test_exports_read import RDF_FILES, other_count, rdflib_count  # the three parsers
+
+    import pyoxigraph as ox
+
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/graph?focus={quote(lineage_model, safe='')}&hops=2&via=lineage&cap=40",
+              "Graph")
+    network_frame(page)
+    on_screen = sorted(drawn_labels(page)[0])
+    page.get_by_text("Snapshot of this view").click()
+    page.get_by_role("heading", name="Export", exact=True).wait_for()
+    page.get_by_role("button", name="Prepare the snapshot").click()
+    button = page.get_by_role("button", name="Download the snapshot (zip)")
+    button.wait_for(timeout=120_000)
+    with page.expect_download() as download:
+        button.click()
+    archive = zipfile.ZipFile(download.value.path())
+    nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
+    assert sorted(n["label"][:39] for n in nodes) == sorted(x.rstrip("…")[:39] for x in on_screen)
+    for name, (label, fmt) in RDF_FILES.items():
+        data = archive.read(name)
+        path = tmp_path / name
+        path.write_bytes(data)
+        count = len(list(ox.parse(data, format=fmt)))
+        assert count > 0 and rdflib_count(data, label) == count == other_count(path, label), name
+    assert "focus=" in archive.read("CITATION.txt").decode()  # the citation gives the link to this view
+
+
+def test_the_editor_runs_on_ctrl_enter_offline_and_explains_errors(page, shipped_explorer):
+    seen = watch(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_page(page, f"{shipped_explorer.url}/questions?mode=SPARQL+editor", "Questions")
+    editor = page.get_by_label("SPARQL", exact=True)
+    editor.fill("SELECT ?m WHERE { ?m a foo:Thing }")
+    editor.press("Control+Enter")
+    page.get_by_text("the prefix foo: is not declared").wait_for(timeout=60_000)
+    assert "store" not in page.locator("[data-testid=stAlert]").first.inner_text().lower()
+    shot(page, "task-editor-error")
+    assert not seen.outside, seen.outside
+
+
+def test_a_bad_link_value_is_named_with_what_replaced_it(page, shipped_explorer):
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/graph?hops=9&colour=rainbow&kind=model&cap=20", "Graph")
+    warning = page.locator("[data-testid=stAlert]").filter(has_text="hops=9").first
+    warning.wait_for()
+    assert "showing 1 instead" in warning.inner_text()
+    assert page.locator("[data-testid=stAlert]").filter(has_text="colour=rainbow").count() == 1
