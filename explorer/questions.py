@@ -116,8 +116,8 @@ def saved_question(ctx: Context, saved: SavedQuery, known: Mapping[str, SavedQue
     st.subheader(components.plain(saved.summary))
     if saved.description:
         st.markdown(components.plain(saved.description))
-    st.caption(f"Tags: {components.plain(', '.join(saved.tags) or 'none')} · question {components.plain(saved.name)}"
-               " · words in the [glossary](/glossary)")
+    st.caption(f"Tags: {components.plain(', '.join(saved.tags) or 'none')} · question {components.plain(saved.name)}")
+    st.caption("Words in the [glossary](/glossary)")  # our own link, kept apart from the question's text
     check_params(saved)
     values = {}
     if saved.params:

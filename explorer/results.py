@@ -47,7 +47,7 @@ def cite(ctx: Context, title: str, *, key: str) -> citation.Citation:
 def downloads(result: QueryResult, *, key: str, stem: str, made: citation.Citation) -> None:
     """The answer as W3C CSV and TSV, spreadsheet-safe CSV and SPARQL JSON, each beside its citation file."""
     a, b, c, d = st.columns(4)
-    note = f"Cite as: {made.text().splitlines()[0]}"
+    note = components.plain(f"Cite as: {made.text().splitlines()[0]}")  # the title may be a feed's or a user's text
     a.download_button("CSV", formats.to_csv(result), f"{stem}.csv", "text/csv", key=f"{key}-csv", on_click="ignore",
                       help=note)
     b.download_button("TSV", formats.to_tsv(result), f"{stem}.tsv", "text/tab-separated-values", key=f"{key}-tsv",

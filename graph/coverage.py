@@ -2,8 +2,8 @@
 store (never from the curated files), so that gaps are visible and can be seen to shrink release by release.
 
 The kinds and properties are a table (:data:`KINDS`): each kind is a graph pattern binding ``?s``, each property
-a pattern over ``?s``. "European" is the definition the saved questions use: the provider's preferred jurisdiction
-is a member of the bloc today (``eai:inBlocToday``). A European model's licence class is unknown when its
+a pattern over ``?s``. "European" is what the saved questions read: the derived standing inside the bloc today
+(``eai:jurisdictionProfile``/``eai:insideBloc``, decisions/0010-european-rule.md). A European model's licence class is unknown when its
 preferred licence has no openness class and no licence status (``eai:licenceStatus``, e.g. unpublished, stated
 with its source) is recorded either.
 
@@ -33,7 +33,8 @@ class Kind:
     properties: tuple[tuple[str, str], ...]
 
 
-_EUROPEAN = "?s a eai:AIModel ; eai:providedBy/eai:preferredJurisdiction/eai:inBlocToday {bloc} ."
+#: European and not: the derived standings (decisions/0010-european-rule.md), never the rule again.
+_EUROPEAN = "?s a eai:AIModel ; eai:jurisdictionProfile/eai:insideBloc {bloc} ."
 _LICENCE_CLASS = "?s eai:preferredLicence/eai:opennessClass ?cls ."
 _SOURCES = ("sources", "?rec eai:describes ?s ; eai:recordUrl ?url .")
 _MODEL_PROPERTIES = (
@@ -52,9 +53,10 @@ _MODEL_PROPERTIES = (
 KINDS: tuple[Kind, ...] = (
     Kind("european models", _EUROPEAN, _MODEL_PROPERTIES),
     Kind("upstream models",
-         "?e a eai:AIModel ; eai:providedBy/eai:preferredJurisdiction/eai:inBlocToday {bloc} ; "
-         "eai:derivedFrom+ ?s . FILTER NOT EXISTS { ?s eai:providedBy/eai:preferredJurisdiction/eai:inBlocToday {bloc} }",
-         (("developer jurisdiction", "?s eai:providedBy/eai:preferredJurisdiction ?country ."),
+         "?e a eai:AIModel ; eai:jurisdictionProfile/eai:insideBloc {bloc} ; "
+         "eai:hasAncestor ?s . FILTER NOT EXISTS { ?s eai:jurisdictionProfile/eai:insideBloc {bloc} }",
+         (("developer jurisdiction", "?s eai:jurisdictionProfile ?profile . "
+                                     "FILTER NOT EXISTS { ?profile eai:blocUnknown {bloc} }"),
           ("licence", "?s eai:weightsLicence|eai:licence ?lic ."),
           ("licence class", _LICENCE_CLASS), _SOURCES)),
     Kind("all models", "?s a eai:AIModel .", _MODEL_PROPERTIES),

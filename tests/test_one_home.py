@@ -96,6 +96,18 @@ def copies_in_sparql(text: str, where: str) -> list[str]:
     return [f"{where}: the code {code!r} written out (join the reference data instead)" for code in hits]
 
 
+#: A thing's standing for a bloc re-derived from seats and memberships: the European rule written again. Only the
+#: derivation (graph/load/) applies it; everything else reads eai:jurisdictionProfile.
+_REDERIVED = re.compile(r"(providedBy|developedBy|curatedBy|operatedBy|preferredJurisdiction|jurisdiction)\s*/\s*"
+                        r"(eai:)?(preferredJurisdiction\s*/\s*(eai:)?)?(inBlocToday|memberOf|membership)")
+
+
+def rederived_standing(text: str, where: str) -> list[str]:
+    """Property paths from a developer's seat to bloc membership: the European rule applied again."""
+    return [f"{where}: {m.group(0)!r} decides a standing again (read eai:jurisdictionProfile instead)"
+            for m in _REDERIVED.finditer(text)]
+
+
 def python_files() -> list[Path]:
     return sorted(p for folder in CODE for p in (REPO / folder).rglob("*.py")
                   if "__pycache__" not in p.parts and str(p.relative_to(REPO)) not in HOMES)
@@ -113,6 +125,19 @@ def test_no_saved_question_spells_out_a_code():
     assert len(files) > 25
     found = [c for p in files for c in copies_in_sparql(p.read_text(encoding="utf-8"), p.name)]
     assert not found, "\n".join(found)
+
+
+def test_no_code_or_question_applies_the_european_rule_again():
+    texts = [(p, str(p.relative_to(REPO))) for p in python_files() if "load" not in p.relative_to(REPO).parts[:2]]
+    texts += [(p, p.name) for p in sorted((REPO / "queries").glob("*/*.rq"))]
+    found = [c for p, where in texts for c in rederived_standing(p.read_text(encoding="utf-8"), where)]
+    assert not found, "\n".join(found)
+
+
+def test_the_rule_check_finds_a_rederived_standing():
+    assert rederived_standing("?s eai:providedBy/eai:preferredJurisdiction/eai:inBlocToday {bloc} .", "x.py")
+    assert rederived_standing("?m eai:developedBy / eai:preferredJurisdiction / eai:inBlocToday ?b", "q.rq")
+    assert not rederived_standing("?s eai:jurisdictionProfile/eai:insideBloc ?bloc", "q.rq")
 
 
 @pytest.mark.parametrize(("source", "expected"), [

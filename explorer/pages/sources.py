@@ -51,7 +51,7 @@ elif ledger is not None:
 for d in details:
     s = d.status
     problems = f" · {s.records_rejected} rejected" if s.records_rejected else ""
-    with st.expander(f"{s.source}: {s.title}{problems}"):
+    with st.expander(components.plain(f"{s.source}: {s.title}{problems}")):
         st.dataframe(pd.DataFrame([
             ("licence", s.data_licence or "unknown"), ("homepage", d.homepage or "–"),
             ("input", s.source_url or "–"), ("version", s.version or "–"), ("retrieved", s.retrieved_at or "–"),

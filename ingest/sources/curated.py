@@ -157,6 +157,8 @@ def record_triples(kind: str, record: dict[str, Any], source_id: str, problems: 
     if kind == "licences" and record.get("family"):  # the licence's pages also state the family it belongs to
         yield (iri.record_iri(source_id, f"{kind}/{record['id']}"), EAI.describes,
                iri.licence_family_iri(str(record["family"])))
+    if kind == "signatories":  # the signatory list's pages state that the organisation signed
+        yield iri.record_iri(source_id, f"{kind}/{record['id']}"), EAI.describes, iri.org_iri(record["id"])
 
 
 def _structured(kind: str, record: dict[str, Any], subject: URIRef, source_id: str) -> Iterator[Triple]:

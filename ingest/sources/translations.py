@@ -19,13 +19,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pycountry
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from euaigraph.ontology.iri import country_iri, language_iri
+from euaigraph.ontology.iri import country_iri, language_iri, record_iri
+from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple, walk
 from ..curated import curated_dir, load_yaml
+from ..emit import source_record
 from ..normalise import resolve_language
 
 #: gettext domains: the ISO standard a catalogue translates, and what it names.
@@ -34,6 +36,9 @@ COUNTRIES, LANGUAGES = "iso3166-1", "iso639-3"
 MAX_NAME = 200
 #: The language the catalogues translate from.
 SOURCE_LANGUAGE = "en"
+#: Where each catalogue's translations are published (the project's sources; pycountry compiles them).
+PUBLISHED = "https://salsa.debian.org/iso-codes-team/iso-codes/-/blob/main/{folder}/{code}.po"
+_FOLDERS = {COUNTRIES: "iso_3166-1", LANGUAGES: "iso_639-3"}
 
 
 def official_languages() -> list[str]:
@@ -72,6 +77,7 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     codes = official_languages()
     for domain, things in ((COUNTRIES, pycountry.countries), (LANGUAGES, pycountry.languages)):
         catalogues = {c: t for c in codes if (t := _catalogue(feed, report, c, domain)) is not None}
+        named: dict[str, list[URIRef]] = {code: [] for code in catalogues}
         for thing in things:
             if domain == COUNTRIES:
                 node = country_iri(thing.alpha_3)
@@ -86,8 +92,22 @@ def parse(feed: Feed, report: Report) -> Iterator[Triple]:
                 continue
             report.ingested()
             for code, name in names:
+                named[code].append(node)
                 yield node, SKOS.altLabel, Literal(name, lang=code)
+        yield from _records(feed, domain, named)
     _skip_the_rest(feed, report, codes)
+
+
+def _records(feed: Feed, domain: str, named: dict[str, list[URIRef]]) -> Iterator[Triple]:
+    """One source record per catalogue, citing its published translations and describing every thing it names."""
+    for code, nodes in named.items():
+        if not nodes:
+            continue
+        key = f"{domain}/{code}"
+        yield from source_record(SOURCE.id, key, nodes[0], urls=[PUBLISHED.format(folder=_FOLDERS[domain], code=code)],
+                                 accessed=feed.retrieved_at.date(), locator=f"{code}/LC_MESSAGES/{domain}.mo")
+        for node in nodes[1:]:
+            yield record_iri(SOURCE.id, key), EAI.describes, node
 
 
 def _skip_the_rest(feed: Feed, report: Report, codes: list[str]) -> None:

@@ -16,6 +16,7 @@ from rdflib.namespace import SKOS
 from euaigraph.ingest.base import Feed, FeedError, Report
 from euaigraph.ingest.sources import translations
 from euaigraph.ontology.iri import country_iri, language_iri
+from euaigraph.ontology.vocab import EAI
 
 
 def parse(path: Path) -> tuple[set, Report]:
@@ -34,9 +35,14 @@ def test_names_come_in_every_official_language_but_english(shipped):
     assert (country_iri("DEU"), SKOS.altLabel, Literal("Allemagne", lang="fr")) in triples
     assert (country_iri("DEU"), SKOS.altLabel, Literal("Ġermanja", lang="mt")) in triples
     assert (language_iri("FIN"), SKOS.altLabel, Literal("Finnisch", lang="de")) in triples
-    languages = {o.language for _, _, o in triples}
+    names = {(s, o) for s, p, o in triples if p == SKOS.altLabel}
+    languages = {o.language for _, o in names}
     assert languages == set(translations.official_languages())  # English is the source text, never repeated
-    assert {p for _, p, _ in triples} == {SKOS.altLabel}
+    # every name is cited: a record per catalogue, with the published translations' page, describes its subject
+    pages = {s: str(o) for s, p, o in triples if p == EAI.recordUrl}
+    cited = {(o, pages[s].rsplit("/", 1)[-1].removesuffix(".po")) for s, p, o in triples if p == EAI.describes}
+    assert {(s, o.language) for s, o in names} <= cited
+    assert all(page.startswith("https://salsa.debian.org/iso-codes-team/iso-codes/") for page in pages.values())
     coded = sum(1 for x in pycountry.languages if hasattr(x, "alpha_2"))
     assert report.records_read == len(pycountry.countries) + coded
     assert report.imbalance() is None
@@ -57,7 +63,7 @@ def test_a_missing_or_damaged_catalogue_is_skipped_and_the_rest_read(tmp_path, s
     assert "de/LC_MESSAGES/iso639-3.mo" in where and "unreadable" in where["de/LC_MESSAGES/iso639-3.mo"]
     assert "it/LC_MESSAGES/iso3166-1.mo" in where and "no catalogue" in where["it/LC_MESSAGES/iso3166-1.mo"]
     assert (country_iri("DEU"), SKOS.altLabel, Literal("Deutschland", lang="de")) in triples  # other catalogues
-    assert not any(o.language == "de" and s == language_iri("FIN") for s, _, o in triples)
+    assert not any(isinstance(o, Literal) and o.language == "de" and s == language_iri("FIN") for s, _, o in triples)
 
 
 def test_a_feed_that_is_no_folder_fails(tmp_path):

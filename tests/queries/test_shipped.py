@@ -22,18 +22,31 @@ MAY_BE_EMPTY = {
     "provenance/uncited-facts":
         "every fact of the shipped graph cites its page: no row is the right answer (tests/queries/test_citations.py)",
 }
-#: Parameters for the shipped run where the default asks something the shipped graph answers with "none".
-OVERRIDES = {
-    # Every official language has at least 12 EU-controlled open models in the curated data (mt has exactly 12),
-    # so ask for < 13.
-    "languages/languages-below-threshold": {"threshold": 13},
-}
+#: The question whose default asks something the shipped graph answers with "none": every official language has
+#: many EU-controlled open models in the curated data. It is asked with a threshold one above the smallest count
+#: `languages/language-coverage` gives, so at least that language must come back.
+BELOW = "languages/languages-below-threshold"
+
+
+def overrides(workers) -> dict[str, dict[str, int]]:
+    coverage = run_saved(workers, QUERIES["languages/language-coverage"], timeout_s=60)
+    fewest = min(int(r["controlledOpenModels"]) for r in coverage.records())
+    return {BELOW: {"threshold": fewest + 1}}
 
 
 @pytest.fixture(scope="module")
 def shipped_results(shipped_workers):
-    return {name: run_saved(shipped_workers, query, OVERRIDES.get(name), timeout_s=60)
+    asked = overrides(shipped_workers)
+    return {name: run_saved(shipped_workers, query, asked.get(name), timeout_s=60)
             for name, query in QUERIES.items()}
+
+
+def test_languages_below_a_threshold_are_those_the_coverage_counts_below_it(shipped_results):
+    threshold = int(min(int(r["controlledOpenModels"]) for r in shipped_results["languages/language-coverage"]
+                        .records())) + 1
+    below = {str(r["language"]) for r in shipped_results["languages/language-coverage"].records()
+             if int(r["controlledOpenModels"]) < threshold}
+    assert below and {str(r["language"]) for r in shipped_results[BELOW].records()} == below
 
 
 def test_every_answerable_question_has_rows(shipped_results):

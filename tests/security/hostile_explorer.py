@@ -68,9 +68,10 @@ def build(home: Path, port: int) -> Path:
             triples.append((model, EAI.derivedFrom, MODELS[0]))
 
     def parse(feed, report):
+        report.read(len(triples) + 1)  # every triple a record, and one more that is rejected
         report.reject(hostile[0], hostile[5])
         report.unresolved_name(hostile[6], "country", hostile[3])
-        report.read(len(triples))
+        report.ingested(len(triples))
         return iter(triples)
 
     def broken(feed, report):

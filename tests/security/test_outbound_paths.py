@@ -74,7 +74,7 @@ def test_explorer_links_reach_no_one(home, recorder, monkeypatch, template):
         at = _page(home, monkeypatch, **params)
         assert not at.exception, [e.value for e in at.exception]
         errors = [str(e.value) for e in at.error]
-        assert errors and errors[0].startswith("Refused"), (params, errors)
+        assert errors and errors[0].startswith("This query cannot run"), (params, errors)
         assert not at.dataframe
     assert recorder.requests == []
     assert _hash(home) == before
