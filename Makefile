@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # them `make test` stops and says how to install them; EUAIGRAPH_SKIP_BROWSER=1 runs the rest on purpose.
 CHROMIUM ?= $(or $(EUAIGRAPH_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: setup graph explore test tools bench lint clean
+.PHONY: setup graph explore test tools screenshots bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ tools:
 
 test: setup tools
 	EUAIGRAPH_SKIP_BROWSER=$(EUAIGRAPH_SKIP_BROWSER) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The README's screenshots, taken by the browser tests that show each page and task.
+screenshots: setup tools
+	EUAIGRAPH_SCREENSHOTS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup tests/browser
 
 bench: setup
 	$(BIN)/python -m bench.run --sizes 1e4,1e5,1e6

@@ -127,6 +127,23 @@ def choose_iri(label: str, options: Mapping[str, str], *, param: str, placeholde
     return chosen
 
 
+def choose_one(label: str, options: Mapping[str, str], *, param: str, help: str | None = None) -> str:
+    """A select box over ``options`` (value -> words shown) kept in the URL as ``?<param>=<value>``.
+
+    The first option is the default and leaves the URL clean. Streamlit's own URL binding keeps the words shown, not
+    the value, so a link written with the value (as the graph page's share link and the export page read it) would
+    be dropped; this keeps the value."""
+    keys = list(options)
+    current = st.query_params.get(param)
+    index = keys.index(current) if current in options else 0
+    chosen = st.selectbox(label, keys, index=index, format_func=lambda k: options.get(k, k), help=help)
+    if chosen == keys[0]:
+        st.query_params.pop(param, None)
+    elif chosen != current:
+        st.query_params[param] = chosen
+    return chosen
+
+
 def entity_link(iri: str, label: str) -> None:
     """A link to an entity's page; ``label`` is data (shown as text)."""
     st.page_link(ENTITY_PAGE, label=plain(label), query_params={"iri": iri}, icon=":material/arrow_forward:")

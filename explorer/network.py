@@ -20,6 +20,7 @@ import math
 import random
 import threading
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 import igraph as ig
 import networkx as nx
@@ -28,13 +29,28 @@ from euaigraph.graph import REFERENCE_KINDS, regions
 from euaigraph.ontology import reference
 
 LINEAGE = {str(p).rsplit("#", 1)[-1] for p in reference.lineage_properties()}
+#: The lineage relation every other one implies (eai:derivedFrom, the closure's super-property).
+DERIVED_FROM = str(reference.EAI.derivedFrom).rsplit("#", 1)[-1]
+
+
+def said(predicates: set[str]) -> set[str]:
+    """The relations worth writing on one edge: "derived from" goes when a more exact lineage relation (fine-tuned
+    from, merged from…) already says it.
+
+    >>> sorted(said({"derivedFrom", "fineTunedFrom", "usesTokenizerOf"}))
+    ['fineTunedFrom', 'usesTokenizerOf']
+    >>> sorted(said({"derivedFrom", "usesTokenizerOf"}))
+    ['derivedFrom', 'usesTokenizerOf']
+    """
+    return predicates - {DERIVED_FROM} if predicates & (LINEAGE - {DERIVED_FROM}) else predicates
 REGIONS = regions()
 DEFAULT_CAP = 300
 #: Relation (local name) -> its group (lineage, funding, control, compute...), from the ontology.
 GROUP_OF = {r.name: r.group for r in reference.relations()}
 GROUPS = tuple(c.code for c in reference.relation_groups())
-#: What the nodes can be coloured by.
-COLOUR_BY = ("region", "licence_class", "kind", "sources")
+#: What the nodes can be coloured by (the first is the default), and what each choice is called on screen.
+COLOUR_WORDS = {"region": "seat region", "licence_class": "licence class", "kind": "kind", "sources": "source"}
+COLOUR_BY = tuple(COLOUR_WORDS)
 #: Above this many nodes, models are drawn inside their organisation (one node per organisation).
 AGGREGATE_ABOVE = 400
 _LAYOUT_LOCK = threading.Lock()
@@ -143,8 +159,10 @@ def select(net: nx.MultiDiGraph, f: Filters) -> View:
 
 
 def is_lineage(view: nx.MultiDiGraph) -> bool:
-    """A view of lineage only (every edge a lineage relation): drawn as layers, upstream above downstream."""
-    return view.number_of_edges() > 0 and all(d.get("predicate") in LINEAGE for _, _, d in view.edges(data=True))
+    """A view of lineage only (every edge in the ontology's lineage group, the group "Follow only: lineage" keeps):
+    drawn as layers, upstream above downstream."""
+    return view.number_of_edges() > 0 and all(GROUP_OF.get(d.get("predicate")) == "lineage"
+                                              for _, _, d in view.edges(data=True))
 
 
 def aggregate(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -286,6 +304,26 @@ def check_params(get_all, nodes, present: dict[str, list[str]]) -> list[tuple[st
             elif param == "focus" and value and value not in nodes:
                 problems.append((param, value, "no focus", "not a node of this graph"))
     return problems
+
+
+def view_param(f: Filters) -> str:
+    """The whole view as one URL parameter value (the graph page's query string), read by :func:`view_from_param`.
+
+    >>> view_from_param(view_param(Filters(kinds=DEFAULT_KINDS, focus="https://x/m", hops=2, groups=("lineage",))))
+    {'focus': ['https://x/m'], 'hops': ['2'], 'via': ['lineage']}
+    """
+    return urlencode(params_of(f), doseq=True)
+
+
+def view_from_param(value: str) -> dict[str, list[str]]:
+    """The graph page's parameters from :func:`view_param`'s value; only the parameters the view has (others are
+    dropped), at most 100 values in all (the value comes from a link)."""
+    pairs = parse_qsl(value[:20_000], keep_blank_values=True, max_num_fields=100) if value else []
+    out: dict[str, list[str]] = {}
+    for name, given in pairs:
+        if name in PARAMS:
+            out.setdefault(name, []).append(given)
+    return out
 
 
 def params_of(f: Filters) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ from pyvis.network import Network
 
 from euaigraph.ontology import reference
 
-from .network import REGIONS
+from .network import REGIONS, said
 
 #: Region -> colour: the blocs in blues, then elsewhere (red) and unknown (grey).
 COLOURS = dict(zip(REGIONS, ("#1f4e9c", "#4f93d8", "#2a9d8f", "#8fb8de", "#6a4c93", "#264653")[:len(REGIONS) - 2]
@@ -157,14 +157,14 @@ def render(graph: nx.MultiDiGraph, *, positions: dict[str, tuple[float, float]] 
             options["color"] = fill
         net.add_node(ids[node], label=_plain(data.get("label", ""), 40), shape=SHAPES.get(data.get("kind"), "dot"),
                      **options)
-    merged: dict[tuple[str, str], list[str]] = {}
+    merged: dict[tuple[str, str], dict[str, int]] = {}
     for source, target, data in graph.edges(data=True):
-        count = data.get("count")
-        merged.setdefault((source, target), []).append(words(str(data.get("predicate", "")))
-                                                       + (f" ×{count}" if count and count > 1 else ""))
+        predicate = str(data.get("predicate", ""))
+        merged.setdefault((source, target), {})[predicate] = data.get("count") or 1
     show_labels = len(merged) <= 120 if edge_labels is None else edge_labels
-    for (source, target), predicates in merged.items():
-        text = _plain(", ".join(sorted(set(predicates))), 200)
+    for (source, target), counts in merged.items():
+        text = _plain(", ".join(sorted(words(p) + (f" ×{counts[p]}" if counts[p] > 1 else "")
+                                       for p in said(set(counts)))), 200)
         net.add_edge(ids[source], ids[target], title=text, label=_plain(text, 40) if show_labels else None,
                      arrows="to", color="#b8b8b8", width=1, font={"size": 10, "color": "#666", "strokeWidth": 3,
                                                                   "align": "middle"})

@@ -19,16 +19,23 @@ from . import charts, components, frame, names, network, render, tables
 from .state import Context
 
 
-def view_url() -> str:
-    """The URL of what is on screen: the page's address with every parameter of the view."""
+def view_url(*, page: str | None = None, params: Mapping[str, list[str]] | None = None) -> str:
+    """The URL of what is on screen: the page's address with every parameter of the view; or, with ``page`` and
+    ``params``, the address of another page of this explorer (``"graph"``) with those parameters."""
     base = str(getattr(st.context, "url", "") or "").split("?", 1)[0]
-    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    if page is not None:
+        base = f"{base.rsplit('/', 1)[0]}/{page}"
+    pairs = ([(k, v) for k in st.query_params for v in st.query_params.get_all(k)] if params is None else
+             [(k, v) for k, values in params.items() for v in values])
+    query = urlencode(pairs)
     return f"{base}?{query}" if query else base
 
 
-def cite(ctx: Context, title: str, *, key: str) -> citation.Citation:
-    """The citation block of the view (text, BibTeX, CSL-JSON), shown and offered for download."""
-    made = ctx.compute(("cite", title, view_url()), lambda: citation.citation(ctx.store, title=title, url=view_url()))
+def cite(ctx: Context, title: str, *, key: str, url: str | None = None) -> citation.Citation:
+    """The citation block of the view (text, BibTeX, CSL-JSON), shown and offered for download. ``url`` is the
+    link the citation gives (by default the address of the page on screen)."""
+    url = url or view_url()
+    made = ctx.compute(("cite", title, url), lambda: citation.citation(ctx.store, title=title, url=url))
     with st.expander("Cite this view"):
         text, bib, csl = st.tabs(["Text", "BibTeX", "CSL-JSON"])
         text.code(made.text(), language=None)

@@ -19,19 +19,23 @@ st.caption("The zip holds TriG, N-Quads, Turtle, JSON-LD, GraphML, GEXF, nodes/e
 view = None
 extra = {}
 title = "whole graph"
+cited_url = None
 if scope == "current view":
-    filters = network.filters_from_params(st.query_params.get_all)
+    # The graph page hands its view over as one parameter (``view``, the graph page's own query string): the graph
+    # page's widget parameters would not survive the page switch, and one parameter cannot be half-dropped.
+    params = network.view_from_param(st.query_params.get("view", ""))
+    filters = network.filters_from_params(lambda name: params.get(name, []))
     shown = graphview.draw(ctx, filters)
     settings = {k: v for k, v in vars(filters).items() if v not in ((), "")}
     st.markdown(f"The view: **{shown.view.shown:,} nodes** (of {shown.view.matching:,} matching), "
                 f"settings {components.plain(settings)}.")
-    st.page_link("pages/graph.py", label="Back to the view", icon=":material/hub:",
-                 query_params={k: st.query_params.get_all(k) for k in st.query_params if k != "scope"})
+    st.page_link("pages/graph.py", label="Back to the view", icon=":material/hub:", query_params=params)
     view = export.View(nodes=frozenset(shown.view.graph), description="graph view", settings=settings)
     title = "graph view"
     extra["view.html"] = shown.rendered.html.encode()
+    cited_url = results.view_url(page="graph", params=params)
 
-made = results.cite(ctx, f"Snapshot of the {title}", key="export")
+made = results.cite(ctx, f"Snapshot of the {title}", key="export", url=cited_url)
 key = (ctx.version, scope, view.nodes if view else None)
 if st.button("Prepare the snapshot", type="primary"):
     with st.status("Preparing the snapshot…", expanded=True) as status:

@@ -23,9 +23,8 @@ hops = b.slider("Hops from the focus", 1, 4, 1, key="hops", bind="query-params",
 via = c.multiselect("Follow only", network.GROUPS, key="via", bind="query-params", disabled=not focus,
                     placeholder="every relation", help="The relations the hops follow: lineage keeps a model's "
                     "family tree, without wandering through a shared university. See the [glossary](/glossary).")
-colour = d.selectbox("Colour by", network.COLOUR_BY, key="colour", bind="query-params",
-                     format_func={"region": "seat region", "licence_class": "licence class", "kind": "kind",
-                                  "sources": "source"}.get)
+with d:
+    colour = components.choose_one("Colour by", network.COLOUR_WORDS, param="colour")
 with st.expander("Filters"):
     a, b, c = st.columns(3)
     kinds = a.multiselect("Kinds (empty: all)", present["kind"], default=[k for k in network.DEFAULT_KINDS
@@ -83,7 +82,7 @@ c.download_button("Download GraphML", export.graphml(view.graph), "euaigraph-gra
                   "application/graphml+xml", on_click="ignore")
 with d:
     st.page_link("pages/export.py", label="Snapshot of this view", icon=":material/download:",
-                 query_params={**params, "scope": "current view"})
+                 query_params={"scope": "current view", "view": network.view_param(filters)})
 names = {n: labels[n] for n in sorted(view.graph, key=lambda n: labels[n].lower())}
 pick = st.selectbox("Open a node's page", list(names), index=None, format_func=names.get, placeholder="Choose…")
 if pick:

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "explorer" / "app.py"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+#: Where the tests' screenshots go: the README's pictures with ``make screenshots`` (EUAIGRAPH_SCREENSHOTS=1),
+#: otherwise a temporary folder, so that a test run never changes the checkout.
+SCREENSHOTS = (REPO / "docs" / "screenshots" if os.environ.get("EUAIGRAPH_SCREENSHOTS") == "1"
+               else Path(tempfile.gettempdir()) / "euaigraph-screenshots")
 
 
 def free_port() -> int:
@@ -105,6 +109,14 @@ def open_page(page, url: str, heading: str, *, timeout_ms: int = 120_000) -> Non
     page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=timeout_ms)
     page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(timeout=timeout_ms)
     page.locator("[data-testid=stSkeleton]").first.wait_for(state="detached", timeout=timeout_ms)
+
+
+def click_in_view(page, locator) -> None:
+    """Scroll ``locator`` into view, let the scroll settle, then click it. A popover that opens while the page is
+    still scrolling closes again on the scroll (a person scrolls, then clicks; Playwright does both at once)."""
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    locator.click()
 
 
 def network_frame(page, title: str = "Network of the selected nodes", *, settled: bool = False):

@@ -261,7 +261,7 @@ def test_sources_page_lists_every_source_and_how_to_refresh(open_page, shipped_h
 
 
 def test_export_page_prepares_a_snapshot_of_the_current_view(open_page, shipped_home):
-    at = open_page(shipped_home, "pages/export.py", scope="current view", kind=["model"], cap="25")
+    at = open_page(shipped_home, "pages/export.py", scope="current view", view="kind=model&cap=25")
     assert any("25 nodes" in m for m in texts(at, "markdown"))
     at.button[0].click().run()
     assert not at.exception
