@@ -156,6 +156,7 @@ class EAI(DefinedNamespace):
     parentProgramme: URIRef  # object property: parent programme
     participant: URIRef  # object property: participant
     participation: URIRef  # object property: participation
+    pendingWrite: URIRef  # datatype property: pending write
     pic: URIRef  # datatype property: PIC
     policyKind: URIRef  # datatype property: policy kind
     policyPriority: URIRef  # datatype property: policy priority
@@ -206,3 +207,4 @@ class EAI(DefinedNamespace):
     versionOf: URIRef  # object property: version of
     weightsLicence: URIRef  # object property: weights licence
     wikidata: URIRef  # object property: Wikidata item
+    writeLease: URIRef  # datatype property: write lease
