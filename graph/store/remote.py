@@ -47,7 +47,9 @@ _GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.Rdf
            "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _BROKEN = (SyntaxError, ValueError, OSError, urllib3.exceptions.HTTPError, requests.RequestException)
 _RAW = Shape(form="select", own_dataset=True)
-_ATTEMPTS = 3
+#: A write changes the view three times (lease taken, pointers switched, lease given back): an answer that
+#: overlaps writes in quick succession is asked again, up to this many times.
+_ATTEMPTS = 10
 
 
 class RemoteStore(Store):
@@ -228,6 +230,8 @@ class RemoteStore(Store):
     def _graph(self, graph: str) -> Iterator[ox.Triple]:
         if self.endpoint.store:
             reply = self._http.graph_get(graph)
+            if reply is None:  # no such graph: a current graph may be empty (the derived graph of a tiny store)
+                return
             media = reply.headers.get("Content-Type", "").split(";")[0].strip().lower()
             try:
                 yield from ox.parse(reply.raw, format=_GRAPHS.get(media, ox.RdfFormat.N_TRIPLES))

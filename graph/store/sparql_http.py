@@ -163,8 +163,8 @@ class SparqlHttp:
         if reply.status_code >= 300:
             raise StoreError(f"{self.name}: {what} refused ({reply.status_code}): {first_line(reply.text, 500)}")
 
-    def graph_get(self, graph: str) -> requests.Response:
-        """The triples of one graph as streaming N-Triples (Graph Store Protocol GET)."""
+    def graph_get(self, graph: str) -> requests.Response | None:
+        """The triples of one graph as streaming N-Triples (Graph Store Protocol GET); None if it has none."""
         if self.endpoint.store is None:
             raise StoreError(f"{self.name} has no Graph Store Protocol URL ('store') configured")
         try:
@@ -173,6 +173,9 @@ class SparqlHttp:
                                      timeout=(10.0, max(self.endpoint.timeout_s, 600)))
         except requests.RequestException as exc:
             raise StoreError(f"{self.name}: reading graph <{graph}> failed: {exc}") from exc
+        if reply.status_code == 404:  # the protocol's answer for a graph that does not exist, i.e. is empty
+            reply.close()
+            return None
         if reply.status_code >= 300:
             said = first_line(_bounded_text(reply))
             reply.close()
