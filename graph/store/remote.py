@@ -216,7 +216,7 @@ class RemoteStore(Store):
 
     def _insert_meta_locked(self, lines: list[str], lease: Lease, *, first: Sequence[str] = ()) -> None:
         """``first`` (updates), then the lines into the meta graph, in one request: small inserts as INSERT DATA,
-        large ones written in pieces to a graph of their own, then added to the meta graph."""
+        large ones written in pieces to a graph of their own, then copied into the meta graph."""
         meta = nt_term(META_GRAPH)
         if len(lines) <= self.endpoint.update_triples:
             self._http.update(" ;\n".join([*first, f"INSERT DATA {{ GRAPH {meta} {{\n{''.join(lines)}}} }}"]))
@@ -224,7 +224,9 @@ class RemoteStore(Store):
         incoming = f"{GRAPH}incoming/{lease.writer}"
         self._http.update(f"DROP SILENT GRAPH <{incoming}>")
         load_graph(self._http, incoming, (line.encode("utf-8") for line in lines), between=self._keep(lease))
-        self._http.update(" ;\n".join([*first, f"ADD <{incoming}> TO {meta}", f"DROP SILENT GRAPH <{incoming}>"]))
+        # INSERT ... WHERE rather than ADD, which Jena 4.5 refuses for a named source graph ("Invalid source target").
+        copy = f"INSERT {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{incoming}> {{ ?s ?p ?o }} }}"
+        self._http.update(" ;\n".join([*first, copy, f"DROP SILENT GRAPH <{incoming}>"]))
 
     # -- one graph at a time: export, backup, restore -------------------------------------------------------
     def _graph(self, graph: str) -> Iterator[ox.Triple]:

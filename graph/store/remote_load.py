@@ -48,7 +48,7 @@ def pieces(lines: Iterable[bytes], *, max_bytes: int, max_lines: int) -> Iterato
     for line in lines:
         if not line.strip():
             continue
-        if _BLANK.search(line.decode("utf-8", "replace")):
+        if b"_:" in line and _BLANK.search(line.decode("utf-8", "replace")):
             blank.append(line)
             continue
         if piece and (len(piece) >= max_lines or size + len(line) > max_bytes):
