@@ -18,7 +18,7 @@ The file is ``$EUAIGRAPH_CONFIG``, else ``./euaigraph.toml``. Example (docs/engi
 graph is the union of its named graphs (Fuseki/TDB2 with ``unionDefaultGraph``, GraphDB); ``none`` names the
 current graphs in every query (``default-graph-uri``/``named-graph-uri``), which every SPARQL 1.1 server
 understands and which Virtuoso needs (its default graph also holds its system graphs). While a load is running,
-every endpoint is read through named graphs (see decisions/0009-portable-remote-store.md).
+every endpoint is read through named graphs (see decisions/0012-portable-remote-store.md).
 
 Credentials never belong in the repository: ``password_env`` names an environment variable, and
 ``EUAIGRAPH_ENDPOINT_<ID>_PASSWORD`` (the id upper-cased, ``-`` as ``_``) overrides any ``password`` in the file.

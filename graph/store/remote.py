@@ -1,7 +1,7 @@
 """The remote store: any SPARQL 1.1 server, selected by endpoint id (see :mod:`euaigraph.graph.store.config`).
 
 It speaks the protocol the way every tested engine accepts it (:mod:`.sparql_http`) and keeps the embedded
-store's guarantees without one giant request (decisions/0009-portable-remote-store.md):
+store's guarantees without one giant request (decisions/0012-portable-remote-store.md):
 
 - **Replace**: each new run graph is loaded in pieces (:mod:`.remote_load`) into a graph no pointer names, then
   one small update switches the pointers and records provenance, then the superseded graphs are dropped.

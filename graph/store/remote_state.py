@@ -1,4 +1,4 @@
-"""What a remote store's readers and writers agree on, kept in its meta graph (decisions/0009-portable-remote-store.md).
+"""What a remote store's readers and writers agree on, kept in its meta graph (decisions/0012-portable-remote-store.md).
 
 Readers: the **view** is the current graphs (the ``eai:currentGraph`` pointers) and the **pending write** marker,
 if any. Without a marker, every graph on the server is current (or the meta graph), so an engine's fast union of
