@@ -1,4 +1,5 @@
-"""What a remote store's readers and writers agree on, kept in its meta graph (decisions/0012-portable-remote-store.md).
+"""What a remote store's readers and writers agree on, kept in its meta graph
+(decisions/0012-portable-remote-store.md).
 
 Readers: the **view** is the current graphs (the ``eai:currentGraph`` pointers) and the **pending write** marker,
 if any. Without a marker, every graph on the server is current (or the meta graph), so an engine's fast union of
@@ -110,7 +111,8 @@ WHERE {{ GRAPH {META} {{ {lease} ?lease }} FILTER(STR(?lease) < {_literal(_stamp
 INSERT {{ GRAPH {META} {{ {lease} {_literal(self.value)} . {pending} {_literal(self.token)} }} }}
 WHERE {{ {{ SELECT (COUNT(?lease) AS ?held) WHERE {{ GRAPH {META} {{ {lease} ?lease }} }} }} FILTER(?held = 0) }} ;
 DELETE {{ GRAPH {META} {{ {pending} ?pending }} }}
-WHERE {{ GRAPH {META} {{ {lease} {_literal(self.value)} . {pending} ?pending FILTER(?pending != {_literal(self.token)}) }} }}"""
+WHERE {{ GRAPH {META} {{ {lease} {_literal(self.value)} . {pending} ?pending
+                         FILTER(?pending != {_literal(self.token)}) }} }}"""
 
     def due(self) -> bool:
         return (_now() - self.renewed).total_seconds() >= RENEW_S

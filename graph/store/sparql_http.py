@@ -54,7 +54,7 @@ def shape(text: str) -> Shape:
     >>> shape("DROP ALL")
     Traceback (most recent call last):
     ...
-    euaigraph.graph.store.base.StoreError: only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are sent to a query endpoint
+    euaigraph.graph.store.base.StoreError: only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are sent to a query ...
     """
     at = 0
     while match := _PROLOGUE.match(text, at):

@@ -34,7 +34,7 @@ from .compare import differences, rows_by_value, value
 from .conftest import ENGINES, server_of, write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.remote, pytest.mark.shared_data,
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # inside rdflib's own JSON-LD and N-Quads parsers
+              pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # in rdflib's JSON-LD and N-Quads parsers
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = catalogue()
 PAGES = sorted(f"pages/{p.name}" for p in (REPO / "explorer" / "pages").glob("*.py") if p.name != "__init__.py")
@@ -173,8 +173,11 @@ def test_validate_finds_what_it_finds_on_the_embedded_store(engine, reference):
     assert got.quads >= expected.quads > 100_000  # more where an engine keeps two forms of one value
 
 
+EUROLLM = "https://w3id.org/euaigraph/id/model/utter-project/eurollm-9b-instruct"
+
+
 @pytest.mark.parametrize("metric", [("concentration",), ("concentration", "--dimension", "facility"), ("languages",),
-                                    ("upstream", "--model", "https://w3id.org/euaigraph/id/model/utter-project/eurollm-9b-instruct"),
+                                    ("upstream", "--model", EUROLLM),
                                     ("what-if", "--remove", "https://w3id.org/euaigraph/id/org/meta")],
                          ids=lambda m: "-".join(m[:1] + m[2:3]).rsplit("/", 1)[-1])
 def test_analyse_reports_what_the_embedded_store_reports(engine, reference, metric):

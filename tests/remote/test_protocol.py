@@ -122,7 +122,8 @@ def test_a_second_writer_waits_for_the_first(engine, tmp_path):
         other = Lease()
         store._meta_update(other.take())
         leftover = f"{GRAPH}demo/20200101T000000Z-dead00"
-        store._meta_update(f'INSERT DATA {{ GRAPH <{leftover}> {{ <https://example.org/s> <https://example.org/p> "o" }} }}')
+        triple = '<https://example.org/s> <https://example.org/p> "o"'
+        store._meta_update(f"INSERT DATA {{ GRAPH <{leftover}> {{ {triple} }} }}")
         with pytest.raises(IngestError, match="another euaigraph process"):
             load(store, tmp_path, V2, name="v2.tsv")
         assert labels(store) == {"EuroLLM 9B", "EuroLLM 9B Instruct", "Salamandra 7B"}
