@@ -24,28 +24,21 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-import requests
-import urllib3
 
 from euaigraph.ontology.namespaces import GRAPH, META_GRAPH
 
 from euaigraph.graph.store.base import (ExportFormat, QueryCancelled, QueryResult, Staged, Store, StoreBusyError,
                                         StoreError, graph_source, pointer_parts)
 from euaigraph.graph.store.config import Endpoint, endpoint
-from euaigraph.graph.store.remote_load import check_staged, file_lines, load_graph, split_backup
+from euaigraph.graph.store.remote_load import check_staged, file_lines, iri, load_graph, split_backup
 from euaigraph.graph.store.remote_state import (GRAPHS_QUERY, LEASE_QUERY, VIEW_QUERY, Lease, View,
                                                 is_state_triple, view_from)
-from euaigraph.graph.store.sparql_http import SOLUTIONS, TRIPLES, Shape, SparqlHttp, shape
-from euaigraph.graph.store.terms import nt_term, to_oxigraph, to_rdflib
+from euaigraph.graph.store.sparql_http import (BROKEN, SOLUTIONS, TRIPLES, Shape, SparqlHttp, rdf_format,
+                                               read_solutions, read_triples, shape)
+from euaigraph.graph.store.terms import nt_term, to_oxigraph
 
 log = logging.getLogger(__name__)
 _FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
-_RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-            "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-            "text/tab-separated-values": ox.QueryResultsFormat.TSV}
-_GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-           "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
-_BROKEN = (SyntaxError, ValueError, OSError, urllib3.exceptions.HTTPError, requests.RequestException)
 _RAW = Shape(form="select", own_dataset=True)
 #: A write changes the view three times (lease taken, pointers switched, lease given back): an answer that
 #: overlaps writes in quick succession is asked again, up to this many times.
@@ -99,14 +92,10 @@ class RemoteStore(Store):
         accept = SOLUTIONS if query.form in ("select", "ask") else TRIPLES
         response = self._http.query(sparql, accept=accept, default_graphs=graphs, named_graphs=graphs,
                                     union=union and self.endpoint.union == "oxigraph", timeout=timeout)
-        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
-            if query.form in ("select", "ask"):
-                out = _solutions(ox.parse_query_results(response.raw, format=_RESULTS.get(media, _RESULTS[SOLUTIONS])),
-                                 row_cap)
-            else:
-                out = _triples(ox.parse(response.raw, format=_GRAPHS.get(media, ox.RdfFormat.TURTLE)), row_cap)
-        except _BROKEN as exc:
+            out = (read_solutions(response, row_cap) if query.form in ("select", "ask")
+                   else read_triples(response, row_cap))
+        except BROKEN as exc:
             raise QueryCancelled(f"{self.name} sent an incomplete or malformed answer (cut off by a server time "
                                  f"limit?): {str(exc)[:300]}") from exc
         finally:
@@ -129,7 +118,7 @@ class RemoteStore(Store):
             return super().count()
         # One graph, current or not, as it is on the server (Virtuoso counts one triple in a graph left out of
         # the named graphs of a query, instead of none).
-        return int(self._plain(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")[0][0] or 0)
+        return int(self._plain(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")[0][0] or 0)
 
     def current_graphs(self) -> dict[str, str]:
         return dict(self._read_view().current)
@@ -170,7 +159,7 @@ class RemoteStore(Store):
         renew = self._keep(lease)
         for graph in graphs:
             renew()
-            self._http.update(f"DROP SILENT GRAPH <{graph}>")
+            self._http.update(f"DROP SILENT GRAPH {iri(graph)}")
 
     def swap(self, staged: Sequence[Staged]) -> None:
         """Load each staged run into its graph in pieces, switch the pointers in one update, drop the old graphs."""
@@ -222,11 +211,11 @@ class RemoteStore(Store):
             self._http.update(" ;\n".join([*first, f"INSERT DATA {{ GRAPH {meta} {{\n{''.join(lines)}}} }}"]))
             return
         incoming = f"{GRAPH}incoming/{lease.writer}"
-        self._http.update(f"DROP SILENT GRAPH <{incoming}>")
+        self._http.update(f"DROP SILENT GRAPH {iri(incoming)}")
         load_graph(self._http, incoming, (line.encode("utf-8") for line in lines), between=self._keep(lease))
         # INSERT ... WHERE rather than ADD, which Jena 4.5 refuses for a named source graph ("Invalid source target").
-        copy = f"INSERT {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{incoming}> {{ ?s ?p ?o }} }}"
-        self._http.update(" ;\n".join([*first, copy, f"DROP SILENT GRAPH <{incoming}>"]))
+        copy = f"INSERT {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {iri(incoming)} {{ ?s ?p ?o }} }}"
+        self._http.update(" ;\n".join([*first, copy, f"DROP SILENT GRAPH {iri(incoming)}"]))
 
     # -- one graph at a time: export, backup, restore -------------------------------------------------------
     def _graph(self, graph: str) -> Iterator[ox.Triple]:
@@ -234,15 +223,14 @@ class RemoteStore(Store):
             reply = self._http.graph_get(graph)
             if reply is None:  # no such graph: a current graph may be empty (the derived graph of a tiny store)
                 return
-            media = reply.headers.get("Content-Type", "").split(";")[0].strip().lower()
             try:
-                yield from ox.parse(reply.raw, format=_GRAPHS.get(media, ox.RdfFormat.N_TRIPLES))
-            except _BROKEN as exc:
+                yield from ox.parse(reply.raw, format=rdf_format(reply, ox.RdfFormat.N_TRIPLES))
+            except BROKEN as exc:
                 raise StoreError(f"{self.name}: graph <{graph}> came back incomplete or malformed: {exc}") from exc
             finally:
                 reply.close()
             return
-        result = self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        result = self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}",
                            Shape(form="construct", own_dataset=True), row_cap=None, timeout=None)
         for s, p, o in result.triples:
             yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
@@ -312,26 +300,3 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._http.close()
-
-
-def _solutions(parsed, row_cap: int | None) -> QueryResult:
-    if isinstance(parsed, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(parsed))
-    variables = [v.value for v in parsed.variables]
-    out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
-    for n, solution in enumerate(parsed):
-        if row_cap is not None and n >= row_cap:
-            out.truncated = True
-            break
-        out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
-    return out
-
-
-def _triples(parsed, row_cap: int | None) -> QueryResult:
-    out = QueryResult(kind="graph", row_cap=row_cap)
-    for n, triple in enumerate(parsed):
-        if row_cap is not None and n >= row_cap:
-            out.truncated = True
-            break
-        out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return out

@@ -16,13 +16,29 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rdflib import URIRef
+
 from euaigraph.graph.store.base import Staged, StoreError
 from euaigraph.graph.store.config import Endpoint
 from euaigraph.graph.store.remote_state import is_state_triple
 from euaigraph.graph.store.sparql_http import SparqlHttp
+from euaigraph.graph.store.terms import UnsafeIriError, nt_term
 
 #: An N-Triples line whose subject or object is a blank node (a literal ends in a quote, a tag or a datatype).
 _BLANK = re.compile(r"^_:|\s_:[^\s\"<>]+\s*\.\s*$")
+
+
+def iri(graph: str) -> str:
+    """A graph name as ``<IRI>`` for an update; StoreError for one that could end the brackets (a graph name read
+    back from a server is not trusted to be well formed).
+
+    >>> iri("https://w3id.org/euaigraph/graph/meta")
+    '<https://w3id.org/euaigraph/graph/meta>'
+    """
+    try:
+        return nt_term(URIRef(graph))
+    except UnsafeIriError as exc:
+        raise StoreError(f"refusing to name the graph {graph!r} in an update: {exc}") from None
 
 
 def check_staged(item: Staged) -> None:
@@ -72,7 +88,7 @@ def load_graph(http: SparqlHttp, graph: str, lines: Iterable[bytes], *, between:
         if gsp:
             http.graph_post(graph, b"".join(piece))
         else:
-            http.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{b''.join(piece).decode('utf-8')}}} }}")
+            http.update(f"INSERT DATA {{ GRAPH {iri(graph)} {{\n{b''.join(piece).decode('utf-8')}}} }}")
         sent += len(piece)
     return sent
 

@@ -18,11 +18,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 import requests
+import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from euaigraph.graph.store.base import QueryCancelled, StoreError
+from euaigraph.graph.store.base import QueryCancelled, QueryResult, StoreError
 from euaigraph.graph.store.config import Endpoint
+from euaigraph.graph.store.terms import to_rdflib
 
 #: How servers word a query they stopped (Oxigraph: "The SPARQL operation has been cancelled"; Virtuoso:
 #: "estimated execution time ... exceeds the limit"; the Jena front: "Query cancelled").
@@ -34,6 +37,13 @@ _TOKEN = re.compile(r"""#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(
                     r"|(?P<word>[A-Za-z_]\w*)|(?P<bracket>[{}()])", re.DOTALL)
 SOLUTIONS = "application/sparql-results+json"
 TRIPLES = "application/n-triples, text/turtle;q=0.9"
+_RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+            "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+            "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+_GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+           "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+#: What reading a cut-off or malformed answer raises (the parsers' errors and the HTTP client's).
+BROKEN = (SyntaxError, ValueError, OSError, urllib3.exceptions.HTTPError, requests.RequestException)
 
 
 @dataclass(frozen=True)
@@ -193,3 +203,38 @@ def _bounded_text(response: requests.Response, limit: int = 4096) -> str:
         return response.raw.read(limit, decode_content=True).decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 - the status code alone is the message then
         return ""
+
+
+def _media(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def rdf_format(response: requests.Response, default: ox.RdfFormat) -> ox.RdfFormat:
+    """The RDF syntax of an answer, from its Content-Type."""
+    return _GRAPHS.get(_media(response), default)
+
+
+def read_solutions(response: requests.Response, row_cap: int | None) -> QueryResult:
+    """A SELECT or ASK answer as it streams in; with ``row_cap``, stop after one row more than the cap."""
+    parsed = ox.parse_query_results(response.raw, format=_RESULTS.get(_media(response), _RESULTS[SOLUTIONS]))
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(parsed))
+    variables = [v.value for v in parsed.variables]
+    out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
+    for n, solution in enumerate(parsed):
+        if row_cap is not None and n >= row_cap:
+            out.truncated = True
+            break
+        out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
+    return out
+
+
+def read_triples(response: requests.Response, row_cap: int | None) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer as it streams in, capped like :func:`read_solutions`."""
+    out = QueryResult(kind="graph", row_cap=row_cap)
+    for n, triple in enumerate(ox.parse(response.raw, format=rdf_format(response, ox.RdfFormat.TURTLE))):
+        if row_cap is not None and n >= row_cap:
+            out.truncated = True
+            break
+        out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return out
