@@ -145,8 +145,11 @@ def build_jena_front(out: Path | None = None) -> Path:
         raise RuntimeError(f"compiling the Jena front failed: {done.stderr[-1500:]}")
     (work / "classpath").write_text((work / "classpath").read_text().replace(str(work), str(out)))
     (work / "built-from").write_text(fingerprint)
+    if stamp.exists() and stamp.read_text() == fingerprint:  # another process built it meanwhile: keep theirs
+        shutil.rmtree(work, ignore_errors=True)
+        return out
     shutil.rmtree(out, ignore_errors=True)
-    work.rename(out)  # another process may have built it meanwhile: the rename of a complete folder is atomic
+    work.rename(out)  # a complete folder appears at once
     return out
 
 

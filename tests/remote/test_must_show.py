@@ -33,8 +33,8 @@ from euaigraph.ontology.namespaces import META_GRAPH
 from .compare import differences, rows_by_value, value
 from .conftest import ENGINES, server_of, write_config
 
-pytestmark = [pytest.mark.slow, pytest.mark.remote, pytest.mark.shared_data,
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # in rdflib's JSON-LD and N-Quads parsers
+pytestmark = [pytest.mark.slow, pytest.mark.remote, pytest.mark.shared_data, pytest.mark.xdist_group("engines"),
+              pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # rdflib's JSON-LD and N-Quads parsers
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = catalogue()
 PAGES = sorted(f"pages/{p.name}" for p in (REPO / "explorer" / "pages").glob("*.py") if p.name != "__init__.py")

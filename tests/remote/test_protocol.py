@@ -22,7 +22,7 @@ from store.util import V1, V2, labels, load
 
 from .conftest import ENGINES, endpoint_of, server_of
 
-pytestmark = [pytest.mark.remote,
+pytestmark = [pytest.mark.remote, pytest.mark.xdist_group("engines"),
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # inside rdflib's N-Quads parser (validation)
 MODELS = "SELECT ?m WHERE { ?m a <https://w3id.org/euaigraph/ontology#AIModel> }"
 
