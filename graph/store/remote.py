@@ -197,6 +197,8 @@ class RemoteStore(Store):
         self._http.update(update)
 
     def _insert_meta(self, lines: list[str]) -> None:
+        if not lines:  # an empty graph block is a syntax error on Virtuoso
+            return
         if len(lines) <= self.endpoint.update_triples:
             self._http.update(f"INSERT DATA {{ GRAPH {nt_term(META_GRAPH)} {{\n{''.join(lines)}}} }}")
             return
@@ -208,7 +210,8 @@ class RemoteStore(Store):
         large ones written in pieces to a graph of their own, then copied into the meta graph."""
         meta = nt_term(META_GRAPH)
         if len(lines) <= self.endpoint.update_triples:
-            self._http.update(" ;\n".join([*first, f"INSERT DATA {{ GRAPH {meta} {{\n{''.join(lines)}}} }}"]))
+            insert = [f"INSERT DATA {{ GRAPH {meta} {{\n{''.join(lines)}}} }}"] if lines else []
+            self._http.update(" ;\n".join([*first, *insert]))
             return
         incoming = f"{GRAPH}incoming/{lease.writer}"
         self._http.update(f"DROP SILENT GRAPH {iri(incoming)}")
