@@ -113,9 +113,25 @@ class SparqlHttp:
 
     def __init__(self, endpoint: Endpoint, *, name: str):
         self.endpoint, self.name = endpoint, name
+        auth = _auth(endpoint)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "euaigraph"
-        self.session.auth = _auth(endpoint)
+        self.session.auth = auth
+        # Changes go on connections of their own, closed after each answer: a change is never sent twice (the first
+        # may have been applied), so it must never ride on a kept-alive connection the server closed meanwhile.
+        self._changes = requests.Session()
+        self._changes.headers.update({"User-Agent": "euaigraph", "Connection": "close"})
+        self._changes.auth = auth
+
+    def _request(self, method: str, url: str, **options) -> requests.Response:
+        """A read, sent again once on a fresh connection if the server closed a kept-alive one before it answered
+        (Virtuoso drops idle connections after 10 s). A time-out is never sent again."""
+        try:
+            return self.session.request(method, url, **options)
+        except requests.ConnectionError as exc:
+            if isinstance(exc, requests.Timeout):
+                raise
+            return self.session.request(method, url, **options)
 
     def _timeout(self, timeout: float | None) -> tuple[float, float]:
         return (10.0, float(timeout or self.endpoint.timeout_s))
@@ -128,7 +144,7 @@ class SparqlHttp:
         if union:
             form.append(("union-default-graph", "true"))
         try:
-            response = self.session.post(self.endpoint.query, data=form, headers={"Accept": accept}, stream=True,
+            response = self._request("post", self.endpoint.query, data=form, headers={"Accept": accept}, stream=True,
                                          timeout=self._timeout(timeout))
         except requests.RequestException as exc:  # connection refused, timeouts
             raise QueryCancelled(f"{self.name} did not answer: {exc}") from exc
@@ -165,9 +181,9 @@ class SparqlHttp:
     def _send(self, method: str, url: str, body: bytes, content_type: str, *, what: str,
               params: dict | None = None) -> None:
         try:
-            reply = self.session.request(method, url, data=body, params=params,
-                                         headers={"Content-Type": content_type},
-                                         timeout=(10.0, max(self.endpoint.timeout_s, 600)))
+            reply = self._changes.request(method, url, data=body, params=params,
+                                          headers={"Content-Type": content_type},
+                                          timeout=(10.0, max(self.endpoint.timeout_s, 600)))
         except requests.RequestException as exc:
             raise StoreError(f"{self.name}: {what} failed: {exc}") from exc
         if reply.status_code >= 300:
@@ -178,7 +194,7 @@ class SparqlHttp:
         if self.endpoint.store is None:
             raise StoreError(f"{self.name} has no Graph Store Protocol URL ('store') configured")
         try:
-            reply = self.session.get(self.endpoint.store, params={"graph": graph}, stream=True,
+            reply = self._request("get", self.endpoint.store, params={"graph": graph}, stream=True,
                                      headers={"Accept": "application/n-triples"},
                                      timeout=(10.0, max(self.endpoint.timeout_s, 600)))
         except requests.RequestException as exc:
@@ -195,6 +211,7 @@ class SparqlHttp:
 
     def close(self) -> None:
         self.session.close()
+        self._changes.close()
 
 
 def _bounded_text(response: requests.Response, limit: int = 4096) -> str:
