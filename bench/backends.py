@@ -4,6 +4,7 @@
   SPARQL engine: the baseline every figure is compared with.
 - :class:`OxigraphServer`: a real ``oxigraph serve`` on 127.0.0.1 with its own data folder, started and stopped
   by the runner, reached through :class:`euaigraph.graph.store.remote.RemoteStore`.
+- :func:`start_engine`: Virtuoso or the Jena front (engines/launch.py), likewise.
 """
 
 from __future__ import annotations
@@ -110,3 +111,19 @@ class OxigraphServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+#: Engines started through engines/launch.py, as (result column, class name).
+ENGINES = (("virtuoso", "VirtuosoServer"), ("jena", "JenaFront"))
+
+
+def start_engine(name: str, folder: Path, *, limit_s: float):
+    """Start Virtuoso or the Jena front in ``folder``; the client gives up on a query after ``limit_s``.
+
+    Virtuoso keeps its configured time limit (300 s): with MaxQueryExecutionTime at 30 s, a query that reached it
+    left Virtuoso 7.2 answering nothing more (every later query timed out)."""
+    from engines import launch  # a folder of the repository: the runner runs from its root
+
+    if name == "virtuoso":
+        return launch.VirtuosoServer(folder, timeout_s=limit_s)
+    return launch.JenaFront(folder, timeout_s=limit_s, heap="4g")

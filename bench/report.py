@@ -14,7 +14,7 @@ from .targets import verdicts
 
 COLUMNS = (("embedded-memory", "embedded, memory"), ("embedded-disk", "embedded, disk"),
            ("embedded-app", "app path (worker)"), ("embedded-served", "served: kept answer"),
-           ("remote", "Oxigraph server"))
+           ("remote", "Oxigraph server"), ("virtuoso", "Virtuoso"), ("jena", "Jena (TDB2)"))
 #: Shown without a ratio: a part of the app path, not a way of answering.
 PARTS = (("app-prepare", "of which guard + bind"),)
 _READING = re.compile(r"<!-- reading -->.*?<!-- /reading -->", re.S)
@@ -68,7 +68,8 @@ def graphs_table(sizes: dict) -> list[str]:
 def loads_table(sizes: dict) -> list[str]:
     lines = ["| size | rdflib (parse into Dataset) | embedded: ingest_many total | of which parse+stage / derive / "
              "swap | open reader: memory / disk | Oxigraph server: ingest_many total (parse+stage / derive / swap) "
-             "| Oxigraph bulk loader alone: memory / disk | rdflib RSS / embedded store on disk |", "|" + "---|" * 8]
+             "| Oxigraph bulk loader alone: memory / disk | rdflib RSS / embedded store on disk "
+             "| Virtuoso: ingest_many total (parse+stage / derive / swap) | Jena (TDB2): the same |", "|" + "---|" * 10]
     for label, size in sizes.items():
         rd, em, rem = (size["load"].get(k) for k in ("rdflib", "embedded", "remote"))
         base = rd["total_s"] if rd else None
@@ -87,9 +88,12 @@ def loads_table(sizes: dict) -> list[str]:
         memory = f"{rd['rss_mb']:,.0f} MB" if rd else "—"
         engine = size["load"].get("engine")
         floor = f"{engine['memory_s']:.2f}{x(engine['memory_s'])} / {engine['disk_s']:.2f} s" if engine else "—"
+        engines = [size["load"].get(k) for k in ("virtuoso", "jena")]
+        engines_cells = " | ".join(f"{_seconds(e['total_s'])}{x(e['total_s'])} ({phases(e)})" if e else "—"
+                                   for e in engines)
         lines.append(f"| {label} | {_seconds(base)} | {_seconds(em['total_s'])}{x(em['total_s'])} | {phases(em)} "
                      f"| {em['open_memory_s']:.2f} / {em['open_disk_s']:.2f} s | {remote} | {floor} "
-                     f"| {memory} / {em['disk_bytes'] / 1e6:,.0f} MB |")
+                     f"| {memory} / {em['disk_bytes'] / 1e6:,.0f} MB | {engines_cells} |")
     return lines
 
 

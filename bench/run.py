@@ -1,7 +1,8 @@
 """The benchmark runner: ``python -m bench.run --sizes 1e4,1e5,1e6``.
 
 For each size it generates (or reuses) a synthetic graph, loads it into the embedded store through the production
-path, into an ``oxigraph serve`` on 127.0.0.1 through the remote store, and into rdflib in memory, then times every
+path, into an ``oxigraph serve``, Virtuoso and Jena (engines/launch.py) on 127.0.0.1 through the remote store, and
+into rdflib in memory, then times every
 question on every backend (median of ``--runs`` runs after a warm-up). Then it times the networkx analysis on a
 graph of ``--analysis-models`` models. Raw results go to ``bench/out/<timestamp>.json``, the table to
 ``bench/RESULTS.md``.
@@ -31,9 +32,9 @@ from euaigraph.graph.store.remote import RemoteStore
 from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 
 from . import analysis_bench, report
-from .backends import OxigraphServer, oxigraph_binary
+from .backends import ENGINES, OxigraphServer, oxigraph_binary, start_engine
 from .generate import generate, parse_size, size_label
-from .loads import load_embedded, load_engine, load_rdflib, load_remote
+from .loads import load_embedded, load_engine, load_engine_server, load_rdflib, load_remote
 from .queries import anchors, design_questions, saved_questions
 from .suite import time_embedded, time_rdflib, time_remote
 
@@ -104,6 +105,17 @@ def run_size(size: int, args: argparse.Namespace, anchor_ids: dict, workroot: Pa
                 for name, result in time_remote(questions, store, **timing).items():
                     rows[name]["remote"] = result
                 store.close()
+        for engine, _ in ENGINES:
+            if engine in args.skip:
+                continue
+            with start_engine(engine, Path(tmp) / engine, limit_s=args.limit) as server:
+                store = RemoteStore(server.endpoint(engine))
+                say(f"{size_label(size)}: loading {engine}")
+                out["load"][engine] = load_engine_server(server, store, folder)
+                say(f"  {_brief(out['load'][engine])}")
+                for name, result in time_remote(questions, store, column=engine, **timing).items():
+                    rows[name][engine] = result
+                store.close()
         if "rdflib" not in args.skip:
             say(f"{size_label(size)}: loading rdflib")
             baseline, out["load"]["rdflib"] = load_rdflib(folder, home, Path(tmp))
@@ -130,7 +142,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--slow", type=float, default=10.0,
                         help="a question whose warm-up took longer than this many seconds is timed once")
     parser.add_argument("--analysis-models", type=parse_size, default=100_000, help="0 to skip the analysis")
-    parser.add_argument("--skip", default="", help="backends to leave out: rdflib,remote,disk (the on-disk reader)")
+    parser.add_argument("--skip", default="",
+                        help="backends to leave out: rdflib,remote,virtuoso,jena,disk (the on-disk reader)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--cache", type=Path, default=None, help="generated graphs (default: <out>/graphs)")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="Markdown table to write")

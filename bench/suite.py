@@ -11,7 +11,8 @@ Backends (columns of the results):
 - ``embedded-served``: saved questions as analysts get them after ``euaigraph warm``: the app path with the
   store's kept answers (graph/answers.py), read from disk by a fresh :class:`Answers` each run (as a new explorer
   process or a CLI call would); the warm-up run computes and keeps the answer;
-- ``remote``: :class:`RemoteStore` over HTTP against ``oxigraph serve`` on 127.0.0.1.
+- ``remote``: :class:`RemoteStore` over HTTP against ``oxigraph serve`` on 127.0.0.1;
+- ``virtuoso`` / ``jena``: the same against Virtuoso 7.2 and Jena 4.5 (TDB2) behind the project's front.
 
 Oxigraph cannot be interrupted in-process, so each question first runs through the app path, whose worker is
 killed at the limit; a question that hits it there is not run directly on the embedded readers.
@@ -31,7 +32,8 @@ from .backends import RdflibBaseline
 from .queries import Question
 from .timing import Measure, measure
 
-BACKENDS = ("rdflib", "embedded-memory", "embedded-disk", "embedded-app", "embedded-served", "remote")
+BACKENDS = ("rdflib", "embedded-memory", "embedded-disk", "embedded-app", "embedded-served", "remote", "virtuoso",
+            "jena")
 NO_CAP = 10**9
 
 
@@ -103,13 +105,13 @@ def time_embedded(questions: Sequence[Question], *, memory: Store, disk: Store |
 
 
 def time_remote(questions: Sequence[Question], store: Store, *, runs: int, limit_s: float, slow_s: float,
-                say: Callable[[str], None]) -> dict[str, dict]:
+                say: Callable[[str], None], column: str = "remote") -> dict[str, dict]:
     out = {}
     for question in questions:
         result = measure(store_runner(store, question, limit_s=limit_s, remote=True), runs=runs, slow_s=slow_s,
                          errors=(QueryCancelled,), limit_s=limit_s)
         out[question.name] = result.as_dict()
-        say(f"  {question.name}: remote {_fmt(out[question.name])}")
+        say(f"  {question.name}: {column} {_fmt(out[question.name])}")
     return out
 
 

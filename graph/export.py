@@ -93,9 +93,11 @@ def entity_network(store: Store) -> nx.MultiDiGraph:
 
 
 def _add_edges(store: Store, net: nx.MultiDiGraph) -> None:
+    # Typed subjects first, then their statements, then typed objects: Jena 4.5 keeps the written order and took 50 s
+    # with both VALUES first (every statement of every graph for each pair of kinds); Oxigraph plans either alike.
     rows = store.execute(
-        f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {_values('t', KINDS)} {_values('u', KINDS)} "
-        "GRAPH ?g { ?s ?p ?o } ?s a ?t . ?o a ?u . }").rows
+        f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {_values('t', KINDS)} ?s a ?t . "
+        f"GRAPH ?g {{ ?s ?p ?o }} {_values('u', KINDS)} ?o a ?u . }}").rows
     for s, p, o, g in rows:
         s, p, o = str(s), str(p), str(o)
         if p in _NOT_EDGES or s == o or s not in net or o not in net:

@@ -224,6 +224,7 @@ class EAI(DefinedNamespace):
     parentProgramme: URIRef  # object property: parent programme
     participant: URIRef  # object property: participant
     participation: URIRef  # object property: participation
+    pendingWrite: URIRef  # datatype property: pending write
     pic: URIRef  # datatype property: PIC
     policyKind: URIRef  # datatype property: policy kind
     policyPriority: URIRef  # datatype property: policy priority
@@ -284,3 +285,4 @@ class EAI(DefinedNamespace):
     weightsLicence: URIRef  # object property: weights licence
     whollyInsideBloc: URIRef  # object property: wholly inside bloc
     wikidata: URIRef  # object property: Wikidata item
+    writeLease: URIRef  # datatype property: write lease

@@ -1,8 +1,10 @@
-"""Shared fixtures: recorded feeds, a real Oxigraph server, stores on both backends, the shipped graph.
+"""Shared fixtures: recorded feeds, real SPARQL servers, stores on every backend, the shipped graph.
 
 Tests that read ``../shared/data`` skip with a clear message when it is missing, except in CI (``CI=true``),
-where a missing folder is a failure. Tests that need the Oxigraph server start a real ``oxigraph serve`` on
-127.0.0.1; in CI its absence is a failure too.
+where a missing folder is a failure. Tests that need a server start a real one on 127.0.0.1 in a folder of its
+own: ``oxigraph serve``, Virtuoso (``virtuoso-t`` with engines/virtuoso/virtuoso.ini) and Jena behind the
+project's SPARQL front (engines/jena); in CI a missing engine is a failure too. Tests on Virtuoso or Jena run on
+one xdist worker (group ``engines``), so a parallel run starts each engine once.
 """
 
 from __future__ import annotations
@@ -117,9 +119,52 @@ def oxigraph_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+def _engine(name: str, folder: Path, what: str):
+    """Start ``engines.launch.<name>`` in ``folder``; a missing engine skips (fails in CI)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))  # engines/ is a folder of the repository, not part of the package
+    from engines import launch
+
+    try:
+        return getattr(launch, name)(folder)
+    except launch.EngineMissing as exc:
+        _missing(f"{what}: {exc}")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Virtuoso 7 with the project's configuration, a writing user with digest authentication."""
+    server = _engine("VirtuosoServer", tmp_path_factory.mktemp("virtuoso"), "Virtuoso")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def jena_front(tmp_path_factory):
+    """Jena 4.5 (ARQ, TDB2) behind the project's SPARQL front, writing with basic authentication."""
+    server = _engine("JenaFront", tmp_path_factory.mktemp("jena"), "the Jena front")
+    yield server
+    server.stop()
+
+
+#: backend name -> the session fixture of its server (None: the embedded store)
+SERVERS = {"embedded": None, "remote": "oxigraph_server", "virtuoso": "virtuoso_server", "jena": "jena_front"}
+ENGINES_GROUP = ("virtuoso", "jena")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that start Virtuoso or Jena run on one xdist worker, so that each engine starts once per run."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        uses = set(getattr(item, "fixturenames", ())) & {"virtuoso_server", "jena_front"}
+        if uses or any(value in ENGINES_GROUP for value in params.values() if isinstance(value, str)):
+            item.add_marker(pytest.mark.xdist_group("engines"))
+
+
+@pytest.fixture(params=list(SERVERS))
 def store(request, tmp_path):
-    """A writable, empty store on each backend: the same tests run against both."""
+    """A writable, empty store on each backend: the same tests run against all of them ("remote" is the Oxigraph
+    server, as it was before Virtuoso and Jena joined)."""
     if request.param == "embedded":
         from euaigraph.graph.store.embedded import EmbeddedStore
 
@@ -128,7 +173,7 @@ def store(request, tmp_path):
     else:
         from euaigraph.graph.store.remote import RemoteStore
 
-        server = request.getfixturevalue("oxigraph_server")
+        server = request.getfixturevalue(SERVERS[request.param])
         server.clear()
         with RemoteStore(server.endpoint()) as remote:
             yield remote

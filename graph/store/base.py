@@ -115,13 +115,11 @@ def graph_source(graph_iri: str) -> str | None:
     return match.group(1) if match else None
 
 
-def pointer_update(staged: Sequence[Staged], old: dict[str, str]) -> str:
-    """The SPARQL update that makes the staged graphs current and records the runs (one transaction)."""
-    meta = nt_term(META_GRAPH)
-    parts: list[str] = []
-    for item in staged:
-        src = nt_term(source_iri(item.run.spec.id))
-        parts.append(f"DELETE WHERE {{ GRAPH {meta} {{ {src} ?p ?o }} }}")
+def pointer_parts(staged: Sequence[Staged], old: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The pointer switch and provenance of a swap: updates that clear what the meta graph says of each source,
+    and the N-Triples lines (in the meta graph) that describe the sources, their runs and the new pointers."""
+    deletes = [f"DELETE WHERE {{ GRAPH {nt_term(META_GRAPH)} {{ {nt_term(source_iri(item.run.spec.id))} ?p ?o }} }}"
+               for item in staged]
     now = RdfLiteral(datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
     lines: list[str] = []
     for item in staged:
@@ -131,8 +129,13 @@ def pointer_update(staged: Sequence[Staged], old: dict[str, str]) -> str:
         previous = old.get(item.run.spec.id)
         if previous:
             lines.append(nt_line(URIRef(previous), PROV.invalidatedAtTime, now))
-    parts.append(f"INSERT DATA {{ GRAPH {meta} {{\n{''.join(lines)}}} }}")
-    return " ;\n".join(parts)
+    return deletes, lines
+
+
+def pointer_update(staged: Sequence[Staged], old: dict[str, str]) -> str:
+    """The SPARQL update that makes the staged graphs current and records the runs (one transaction)."""
+    deletes, lines = pointer_parts(staged, old)
+    return " ;\n".join([*deletes, f"INSERT DATA {{ GRAPH {nt_term(META_GRAPH)} {{\n{''.join(lines)}}} }}"])
 
 
 _CURRENT_GRAPHS = f"""
@@ -255,12 +258,16 @@ class Store(ABC):
 
     def record_failure(self, run: Run) -> None:
         """Record a failed run in the meta graph without touching any source graph."""
-        lines = "".join(nt_line(*t) for t in run_triples(run))
+        lines = [nt_line(*t) for t in run_triples(run)]
         src = source_iri(run.spec.id)
         known = self.execute(f"ASK {{ GRAPH <{META_GRAPH}> {{ <{src}> ?p ?o }} }}").boolean
         if not known:
-            lines += "".join(nt_line(*t) for t in source_triples(run.spec))
-        self._meta_update(f"INSERT DATA {{ GRAPH {nt_term(META_GRAPH)} {{\n{lines}}} }}")
+            lines += [nt_line(*t) for t in source_triples(run.spec)]
+        self._insert_meta(lines)
+
+    def _insert_meta(self, lines: list[str]) -> None:
+        """Add N-Triples lines to the meta graph in one change (a backend may send them in pieces)."""
+        self._meta_update(f"INSERT DATA {{ GRAPH {nt_term(META_GRAPH)} {{\n{''.join(lines)}}} }}")
 
     def sources(self) -> list[SourceStatus]:
         """Every source the store has seen, with its current graph and its last run."""
@@ -299,6 +306,11 @@ class Store(ABC):
         else:
             query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         return int(self.execute(query).rows[0][0])
+
+    def graph_names(self) -> list[str]:
+        """Every named graph the store holds with any triple, current or not (validation looks for strays)."""
+        rows = self.execute("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return sorted(str(g) for (g,) in rows if isinstance(g, URIRef))
 
     def graph_triples(self, graph: str) -> Iterator[Triple]:
         """Every triple of one named graph."""

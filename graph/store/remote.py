@@ -1,34 +1,48 @@
 """The remote store: any SPARQL 1.1 server, selected by endpoint id (see :mod:`euaigraph.graph.store.config`).
 
-Queries go over the SPARQL 1.1 Protocol through SPARQLWrapper; results are parsed as they stream in and the
-connection is dropped once the row cap is reached. A replace is **one** SPARQL Update request that inserts the
-new graphs, switches the pointers, records provenance and drops the superseded graphs, so a server that runs
-each update request in a transaction (Oxigraph, Fuseki/TDB2, GraphDB) never shows a half-replaced source.
-Export and backup use the Graph Store Protocol.
+It speaks the protocol the way every tested engine accepts it (:mod:`.sparql_http`) and keeps the embedded
+store's guarantees without one giant request (decisions/0016-portable-remote-store.md):
+
+- **Replace**: each new run graph is loaded in pieces (:mod:`.remote_load`) into a graph no pointer names, then
+  one small update switches the pointers and records provenance, then the superseded graphs are dropped.
+- **Read**: every answer is computed on the graphs the pointers name (by the engine's union while no write is
+  pending, else by naming them), and kept only if the pointers did not move while it ran (:mod:`.remote_state`).
+- **Truncation**: an answer an engine cut at its own row limit (Virtuoso's ResultSetMaxRows, announced in
+  ``X-SPARQL-MaxRows`` or configured as ``row_limit``) is marked truncated, never passed off as complete.
+- Export, backup and validation read one graph at a time (Graph Store Protocol GET, else CONSTRUCT).
 """
 
 from __future__ import annotations
 
-import http.client
-import re
+import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-import requests
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
+from euaigraph.ontology.namespaces import GRAPH, META_GRAPH
+
+from euaigraph.graph.store.base import (ExportFormat, QueryCancelled, QueryResult, Staged, Store, StoreBusyError,
+                                        StoreError, graph_source, pointer_parts)
 from euaigraph.graph.store.config import Endpoint, endpoint
-from euaigraph.graph.store.base import ExportFormat, QueryCancelled, QueryResult, Staged, Store, StoreError
-from euaigraph.graph.store.terms import to_rdflib
+from euaigraph.graph.store.remote_load import check_staged, file_lines, iri, load_graph, split_backup
+from euaigraph.graph.store.remote_state import (GRAPHS_QUERY, LEASE_QUERY, VIEW_QUERY, Lease, View,
+                                                is_state_triple, view_from)
+from euaigraph.graph.store.sparql_http import (BROKEN, SOLUTIONS, TRIPLES, Shape, SparqlHttp, rdf_format,
+                                               read_solutions, read_triples, shape)
+from euaigraph.graph.store.terms import nt_term, to_oxigraph
 
-_ACCEPT = {"trig": "application/trig", "nquads": "application/n-quads"}
-_CHUNK = 1 << 16
-#: How servers word a query they stopped (Oxigraph: "The SPARQL operation has been cancelled").
-_CANCELLED = re.compile(r"cancell?ed|timed? ?out", re.IGNORECASE)
+log = logging.getLogger(__name__)
+_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+_RAW = Shape(form="select", own_dataset=True)
+#: A write changes the view three times (lease taken, pointers switched, lease given back): an answer that
+#: overlaps writes in quick succession is asked again, up to this many times.
+_ATTEMPTS = 10
 
 
 class RemoteStore(Store):
@@ -37,123 +51,222 @@ class RemoteStore(Store):
     def __init__(self, endpoint_or_id: Endpoint | str):
         self.endpoint = endpoint(endpoint_or_id) if isinstance(endpoint_or_id, str) else endpoint_or_id
         self.name = f"endpoint {self.endpoint.id!r} ({self.endpoint.query})"
-        self._http = requests.Session()
+        self._http = SparqlHttp(self.endpoint, name=self.name)
+        self._view: View | None = None
 
-    # -- queries ----------------------------------------------------------------------------------------------
-    def _wrapper(self, sparql: str, timeout: float | None) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.endpoint.query, agent="euaigraph")
-        # Only the query endpoint is given, never an update endpoint: SPARQLWrapper would otherwise send
-        # an update-shaped text as an update.
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(POSTDIRECTLY)
-        wrapper.setQuery(sparql)
-        wrapper.setTimeout(int(timeout or self.endpoint.timeout_s))
-        if self.endpoint.union == "oxigraph":
-            wrapper.addParameter("union-default-graph", "true")
-        query_type = wrapper.queryType
-        if query_type in ("CONSTRUCT", "DESCRIBE"):
-            wrapper.setReturnFormat(TURTLE)
-        elif query_type in ("SELECT", "ASK"):
-            wrapper.setReturnFormat(JSON)
-        else:
-            raise StoreError(f"{self.name}: only read queries are sent to the query endpoint, not {query_type}")
-        return wrapper
-
+    # -- reading ------------------------------------------------------------------------------------------------
     def execute(self, sparql: str, *, row_cap: int | None = None, timeout: float | None = None) -> QueryResult:
         started = time.perf_counter()
-        wrapper = self._wrapper(sparql, timeout)
-        try:
-            response = wrapper.query().response
-        except SPARQLWrapperException as exc:
-            if isinstance(exc, EndPointInternalError) and _CANCELLED.search(str(exc)):  # the server's time limit
-                raise QueryCancelled(f"{self.name} stopped the query at its time limit: {_first_line(exc)}") from exc
-            raise StoreError(f"{self.name} refused the query: {_first_line(exc)}") from exc
-        except OSError as exc:  # connection refused, timeouts
-            raise QueryCancelled(f"{self.name} did not answer: {exc}") from exc
-        try:
-            if wrapper.queryType in ("CONSTRUCT", "DESCRIBE"):
-                out = self._graph_result(response, row_cap)
-            else:
-                out = self._solutions_result(response, row_cap)
-            # http.client stops quietly at a connection closed before Content-Length: the bytes still owed tell.
-            if not out.truncated and getattr(response, "length", None):
-                raise ValueError(f"the connection closed {response.length} bytes before the announced end")
-        except (SyntaxError, ValueError, OSError, http.client.HTTPException) as exc:
-            raise QueryCancelled(
-                f"{self.name} sent an incomplete or malformed response (cut off by a server time limit?): {exc}"
-            ) from exc
-        finally:
-            response.close()
+        query = shape(sparql)
+        if query.own_dataset:  # FROM / FROM NAMED: the query names its graphs itself
+            out = self._run(sparql, query, row_cap=row_cap, timeout=timeout)
+        else:
+            out = self._consistent(sparql, query, row_cap=row_cap, timeout=timeout)
         out.elapsed_ms = (time.perf_counter() - started) * 1000
         return out
 
-    def _solutions_result(self, response, row_cap: int | None) -> QueryResult:
-        parsed = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
-        if isinstance(parsed, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(parsed))
-        variables = [v.value for v in parsed.variables]
-        out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
-        for n, solution in enumerate(parsed):
-            if row_cap is not None and n >= row_cap:
-                out.truncated = True
-                break
-            out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
-        return out
+    def _consistent(self, sparql: str, query: Shape, *, row_cap: int | None, timeout: float | None) -> QueryResult:
+        """The answer on the current graphs, kept only if the view was the same after it as before."""
+        view = self._view or self._read_view()
+        for _ in range(_ATTEMPTS):
+            union = view.settled and self.endpoint.union != "none"
+            graphs = () if union else view.graphs
+            out = self._run(sparql, query, graphs=graphs, union=union, row_cap=row_cap, timeout=timeout)
+            after = self._read_view()
+            if after == view:
+                return out
+            view = after  # a write moved the pointers or began while the query ran: ask again
+        raise QueryCancelled(f"{self.name} changed {_ATTEMPTS} times while answering; try again")
 
-    def _graph_result(self, response, row_cap: int | None) -> QueryResult:
-        out = QueryResult(kind="graph", row_cap=row_cap)
-        for n, triple in enumerate(ox.parse(response, format=ox.RdfFormat.TURTLE)):
-            if row_cap is not None and n >= row_cap:
-                out.truncated = True
-                break
-            out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return out
+    def _read_view(self) -> View:
+        self._view = view_from(self._plain(VIEW_QUERY))
+        return self._view
 
-    # -- changes ----------------------------------------------------------------------------------------------
-    def _post_update(self, body: Iterator[bytes] | bytes) -> None:
-        if self.endpoint.update is None:
-            raise StoreError(f"{self.name} is read-only (no update URL configured)")
+    def _plain(self, sparql: str) -> list[tuple[str | None, ...]]:
+        """Rows of a query sent as it is (no dataset), as plain text."""
+        rows = self._run(sparql, _RAW, row_cap=None, timeout=None).rows
+        return [tuple(None if t is None else str(t) for t in row) for row in rows]
+
+    def _run(self, sparql: str, query: Shape, *, graphs: Sequence[str] = (), union: bool = False,
+             row_cap: int | None, timeout: float | None) -> QueryResult:
+        accept = SOLUTIONS if query.form in ("select", "ask") else TRIPLES
+        response = self._http.query(sparql, accept=accept, default_graphs=graphs, named_graphs=graphs,
+                                    union=union and self.endpoint.union == "oxigraph", timeout=timeout)
         try:
-            reply = self._http.post(
-                self.endpoint.update,
-                data=body,
-                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-                timeout=max(self.endpoint.timeout_s, 600),
-            )
-        except requests.RequestException as exc:
-            raise StoreError(f"{self.name}: update failed, nothing was changed: {exc}") from exc
-        if reply.status_code >= 300:
-            raise StoreError(f"{self.name}: update refused ({reply.status_code}): {reply.text[:500]}")
+            out = (read_solutions(response, row_cap) if query.form in ("select", "ask")
+                   else read_triples(response, row_cap))
+        except BROKEN as exc:
+            raise QueryCancelled(f"{self.name} sent an incomplete or malformed answer (cut off by a server time "
+                                 f"limit?): {str(exc)[:300]}") from exc
+        finally:
+            response.close()
+        self._check_engine_limit(out, response.headers.get("X-SPARQL-MaxRows"), row_cap)
+        return out
+
+    def _check_engine_limit(self, out: QueryResult, announced: str | None, row_cap: int | None) -> None:
+        """Mark an answer the engine cut at its own row limit; refuse one when the caller wanted every row."""
+        limit = int(announced) if announced and announced.isdigit() else self.endpoint.row_limit
+        if limit is None or out.truncated or len(out) < limit:
+            return
+        if row_cap is None:
+            raise StoreError(f"{self.name} cut the answer at its limit of {limit} rows, so it may be incomplete; "
+                             "raise the engine's limit (Virtuoso: [SPARQL] ResultSetMaxRows)")
+        out.truncated, out.row_cap = True, min(limit, row_cap)
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return super().count()
+        # One graph, current or not, as it is on the server (Virtuoso counts one triple in a graph left out of
+        # the named graphs of a query, instead of none).
+        return int(self._plain(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")[0][0] or 0)
+
+    def current_graphs(self) -> dict[str, str]:
+        return dict(self._read_view().current)
+
+    def _our_graphs(self) -> list[str]:
+        """Every graph of ours on the server (the meta graph, run graphs current or not), however it is read."""
+        names = [g for g, _n in self._plain(GRAPHS_QUERY) if g]
+        return sorted(g for g in names if g == str(META_GRAPH) or graph_source(g))
+
+    # -- writing ------------------------------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[Lease]:
+        """Hold the write lease (with a new pending-write marker) while the body runs."""
+        lease = Lease()
+        self._http.update(lease.take())
+        held = [lease_value for (lease_value,) in self._plain(LEASE_QUERY)]
+        if not any(lease.holds(value) for value in held):
+            raise StoreBusyError(f"{self.name} is being written by another euaigraph process (its lease: "
+                                 f"{', '.join(v or '' for v in held)}); wait for it to finish")
+        try:
+            yield lease
+        finally:
+            try:
+                self._http.update(lease.release(settled=lease.settled))
+            except StoreError as exc:  # the lease lapses by itself; readers keep naming graphs until a later write
+                log.warning("%s: could not give back the write lease: %s", self.name, exc)
+            self._view = None
+
+    def _keep(self, lease: Lease):
+        def renew() -> None:
+            if lease.due():
+                self._http.update(lease.renew())
+                if not any(lease.holds(v) for (v,) in self._plain(LEASE_QUERY)):
+                    raise StoreError(f"{self.name}: another process took the write lease; this write stopped")
+        return renew
+
+    def _drop(self, graphs: Sequence[str], lease: Lease) -> None:
+        renew = self._keep(lease)
+        for graph in graphs:
+            renew()
+            self._http.update(f"DROP SILENT GRAPH {iri(graph)}")
+
+    def swap(self, staged: Sequence[Staged]) -> None:
+        """Load each staged run into its graph in pieces, switch the pointers in one update, drop the old graphs."""
+        if not staged:
+            return
+        for item in staged:
+            check_staged(item)
+        with self._writing() as lease:
+            old = self.current_graphs()
+            self._drop([g for g in self._our_graphs() if g != str(META_GRAPH) and g not in old.values()], lease)
+            loaded: list[str] = []
+            try:
+                for item in staged:
+                    loaded.append(str(item.run.graph))
+                    load_graph(self._http, loaded[-1], file_lines(item.path), between=self._keep(lease))
+                deletes, lines = pointer_parts(staged, old)
+                self._insert_meta_locked(lines, lease, first=deletes)
+            except StoreError as exc:
+                try:
+                    self._drop(loaded, lease)
+                except StoreError:
+                    log.warning("%s: graphs of the failed swap stay until the next write removes them", self.name)
+                raise StoreError(f"{self.name}: the swap failed and changed nothing: {exc}") from exc
+            superseded = [old[s.run.spec.id] for s in staged if s.run.spec.id in old]
+            try:
+                self._drop(superseded, lease)
+                lease.settled = True
+            except StoreError as exc:  # the swap holds; the next write removes what is left
+                log.warning("%s: superseded graphs stay until the next write: %s", self.name, exc)
 
     def _commit(self, staged: Sequence[Staged], update: str, superseded: Sequence[str]) -> None:
-        def body() -> Iterator[bytes]:
-            for item in staged:
-                yield f"INSERT DATA {{ GRAPH <{item.run.graph}> {{\n".encode()
-                with item.path.open("rb") as handle:
-                    while block := handle.read(_CHUNK):
-                        yield block
-                yield b"} } ;\n"
-            for graph in superseded:
-                yield f"DROP SILENT GRAPH <{graph}> ;\n".encode()
-            yield update.encode()
-
-        self._post_update(body())
+        raise TypeError("RemoteStore.swap sends the pointer switch itself, in parts an engine accepts")
 
     def _meta_update(self, update: str) -> None:
-        self._post_update(update.encode())
+        self._http.update(update)
+
+    def _insert_meta(self, lines: list[str]) -> None:
+        if not lines:  # an empty graph block is a syntax error on Virtuoso
+            return
+        if len(lines) <= self.endpoint.update_triples:
+            self._http.update(f"INSERT DATA {{ GRAPH {nt_term(META_GRAPH)} {{\n{''.join(lines)}}} }}")
+            return
+        with self._writing() as lease:  # the pieces wait in a graph of their own: hold the lease meanwhile
+            self._insert_meta_locked(lines, lease)
+
+    def _insert_meta_locked(self, lines: list[str], lease: Lease, *, first: Sequence[str] = ()) -> None:
+        """``first`` (updates), then the lines into the meta graph, in one request: small inserts as INSERT DATA,
+        large ones written in pieces to a graph of their own, then copied into the meta graph."""
+        meta = nt_term(META_GRAPH)
+        if len(lines) <= self.endpoint.update_triples:
+            insert = [f"INSERT DATA {{ GRAPH {meta} {{\n{''.join(lines)}}} }}"] if lines else []
+            self._http.update(" ;\n".join([*first, *insert]))
+            return
+        incoming = f"{GRAPH}incoming/{lease.writer}"
+        self._http.update(f"DROP SILENT GRAPH {iri(incoming)}")
+        load_graph(self._http, incoming, (line.encode("utf-8") for line in lines), between=self._keep(lease))
+        # INSERT ... WHERE rather than ADD, which Jena 4.5 refuses for a named source graph ("Invalid source target").
+        copy = f"INSERT {{ GRAPH {meta} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {iri(incoming)} {{ ?s ?p ?o }} }}"
+        self._http.update(" ;\n".join([*first, copy, f"DROP SILENT GRAPH {iri(incoming)}"]))
+
+    # -- one graph at a time: export, backup, restore -------------------------------------------------------
+    def _graph(self, graph: str) -> Iterator[ox.Triple]:
+        if self.endpoint.store:
+            reply = self._http.graph_get(graph)
+            if reply is None:  # no such graph: a current graph may be empty (the derived graph of a tiny store)
+                return
+            try:
+                yield from ox.parse(reply.raw, format=rdf_format(reply, ox.RdfFormat.N_TRIPLES))
+            except BROKEN as exc:
+                raise StoreError(f"{self.name}: graph <{graph}> came back incomplete or malformed: {exc}") from exc
+            finally:
+                reply.close()
+            return
+        result = self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}",
+                           Shape(form="construct", own_dataset=True), row_cap=None, timeout=None)
+        for s, p, o in result.triples:
+            yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
 
     def export(self, dest: BinaryIO, *, format: ExportFormat = "trig") -> None:
-        if not self.endpoint.store:
-            raise StoreError(f"{self.name} has no Graph Store Protocol URL ('store') configured")
-        try:
-            with self._http.get(self.endpoint.store, headers={"Accept": _ACCEPT[format]}, stream=True,
-                                timeout=max(self.endpoint.timeout_s, 600)) as reply:
-                if reply.status_code >= 300:
-                    raise StoreError(f"{self.name}: export refused ({reply.status_code}): {reply.text[:300]}")
-                for block in reply.iter_content(_CHUNK):
-                    dest.write(block)
-        except requests.RequestException as exc:
-            raise StoreError(f"{self.name}: export failed: {exc}") from exc
+        """The current graphs and the meta graph (without the write lease and marker), read one graph at a time
+        and kept only if no pointer moved meanwhile, as one TriG or N-Quads document."""
+        with tempfile.TemporaryFile(prefix="euaigraph-export-") as spool:
+            for _ in range(_ATTEMPTS):
+                view = self._read_view()
+                spool.seek(0)
+                spool.truncate()
+                ox.serialize(self._quads(view.graphs), output=spool, format=ox.RdfFormat.N_QUADS)
+                if self._read_view() == view:
+                    break
+            else:
+                raise StoreError(f"{self.name} changed {_ATTEMPTS} times during the export; try again")
+            spool.seek(0)
+            if format == "nquads":
+                shutil.copyfileobj(spool, dest)
+            else:
+                ox.serialize(ox.parse(spool, format=ox.RdfFormat.N_QUADS), output=dest, format=_FORMATS[format])
+
+    def _quads(self, graphs: Sequence[str]) -> Iterator[ox.Quad]:
+        for graph in graphs:
+            name = ox.NamedNode(graph)
+            for triple in self._graph(graph):
+                if graph != str(META_GRAPH) or not is_state_triple(triple.predicate.value):
+                    yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+    def graph_names(self) -> list[str]:
+        """Every graph of ours on the server, current or not (the meta graph, run graphs, pieces in waiting)."""
+        return self._our_graphs()
 
     def backup(self, target: Path) -> Path:
         target = Path(target)
@@ -166,32 +279,27 @@ class RemoteStore(Store):
         return target
 
     def restore(self, backup: Path) -> None:
-        """Replace everything on the server with the backup, in one update request."""
+        """Replace the dataset with an N-Quads backup: its graphs loaded in pieces beside the current ones, then the
+        meta graph replaced in one request, then every graph the backup does not hold dropped."""
         backup = Path(backup)
-        try:
-            quads = list(ox.parse(path=str(backup), format=ox.RdfFormat.N_QUADS))
-        except (SyntaxError, OSError) as exc:
-            raise StoreError(f"{backup} is not an N-Quads backup: {exc}") from exc
-
-        def body() -> Iterator[bytes]:
-            yield b"DROP ALL ;\nINSERT DATA {\n"
-            for quad in quads:
-                if isinstance(quad.graph_name, ox.DefaultGraph):
-                    yield f"{quad.subject} {quad.predicate} {quad.object} .\n".encode()
-                else:
-                    yield f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}\n".encode()
-            yield b"}\n"
-
-        self._post_update(body())
+        with tempfile.TemporaryDirectory(prefix="euaigraph-restore-") as work:
+            files = split_backup(backup, Path(work))
+            if str(META_GRAPH) not in files:
+                raise StoreError(f"{backup} is not an euaigraph backup: it has no meta graph")
+            with self._writing() as lease:
+                before = self.current_graphs()
+                present = self._our_graphs()
+                self._drop([g for g in present if g not in before.values() and g != str(META_GRAPH)], lease)
+                for graph, path in files.items():
+                    if graph != str(META_GRAPH) and graph not in before.values():  # a run graph never changes
+                        load_graph(self._http, graph, file_lines(path), between=self._keep(lease))
+                meta_lines = [line.decode("utf-8") for line in file_lines(files[str(META_GRAPH)])]
+                self._insert_meta_locked([*meta_lines, lease.state_triples()], lease,
+                                         first=[f"DROP SILENT GRAPH {nt_term(META_GRAPH)}"])
+                after = self.current_graphs()
+                stale = set(present) | set(before.values())
+                self._drop(sorted(g for g in stale if g not in files and g != str(META_GRAPH)), lease)
+                lease.settled = after != before
 
     def close(self) -> None:
         self._http.close()
-
-
-def _first_line(exc: Exception) -> str:
-    """The error's first line, and what the server said (SPARQLWrapper puts its answer after "Response:")."""
-    text = str(exc).strip()
-    if not text:
-        return type(exc).__name__
-    said = text.partition("Response:")[2].strip().removeprefix("b'").removeprefix('b"').rstrip("'\"")
-    return text.splitlines()[0][:300] + (f" {said[:300]}" if said else "")

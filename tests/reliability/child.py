@@ -43,7 +43,6 @@ def install_ingest_pause(stage: str, marker: Path) -> None:
     import euaigraph.graph.store.embedded as embedded
     import euaigraph.graph.load.pipeline as load
     import euaigraph.graph.store.base as store_module
-    import requests
 
     if stage == "staged":  # every triple parsed and written to the staging file, nothing swapped
         real_stage = load.derived.stage
@@ -83,24 +82,16 @@ def install_ingest_pause(stage: str, marker: Path) -> None:
             return real_writer(self)
 
         embedded.EmbeddedStore._writer = writer
-    elif stage == "upload":  # remote: half of the update request's body sent, then stop mid-request
-        real_post = requests.Session.post
+    elif stage == "upload":  # remote: the first piece of the new run graph sent, the pointer switch not yet
+        import euaigraph.graph.store.sparql_http as sparql_http
 
-        def post(self, url, data=None, **k):
-            if hasattr(data, "__next__"):
-                data = _half_then_pause(data, marker)
-            return real_post(self, url, data=data, **k)
+        real_post = sparql_http.SparqlHttp.graph_post
 
-        requests.Session.post = post
+        def graph_post(self, graph, body):
+            real_post(self, graph, body)
+            pause(marker, stage)
 
-
-def _half_then_pause(chunks, marker: Path):
-    sent = 0
-    for chunk in chunks:
-        yield chunk
-        sent += len(chunk)
-        if sent > 20_000:
-            pause(marker, "upload")
+        sparql_http.SparqlHttp.graph_post = graph_post
 
 
 def cmd_ingest(args) -> None:

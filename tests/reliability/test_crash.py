@@ -80,8 +80,8 @@ def test_ingest_killed_during_the_bulk_load_is_all_or_nothing(store_with_a, tmp_
 @pytest.mark.slow
 @pytest.mark.remote
 def test_remote_ingest_killed_mid_upload_leaves_the_server_unchanged(tmp_path, probe_versions, servers):
-    """Input: an ingest of version B into an Oxigraph server, killed after sending part of its one update request.
-    Expected: the server never applies half a request: it shows version A, unchanged byte-for-byte."""
+    """Input: an ingest of version B into an Oxigraph server, killed after sending the first piece of its new run
+    graph. Expected: readers never see a graph no pointer names: the store shows version A, unchanged byte-for-byte."""
     from euaigraph.graph.load.pipeline import ingest
     from euaigraph.graph.store.remote import RemoteStore
     from euaigraph.ingest.base import Feed
