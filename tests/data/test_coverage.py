@@ -57,3 +57,21 @@ def test_the_command_prints_the_table_and_the_share(shipped_home):
     assert result.exit_code == 0, result.output
     assert "european models" in result.output and "licence class unknown" in result.output
     assert "European models (eu):" in result.output
+
+
+def test_the_readme_quotes_the_report(report):
+    """The README's coverage figures are the report's on the shipped graph (one number, shown twice, equal)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    quoted = re.search(r"The licence class of (\d+) of the (\d+) European models \(([\d.]+) %\) is unknown", readme)
+    assert quoted, "the README no longer quotes the unknown licence class"
+    assert (int(quoted[1]), int(quoted[2]), quoted[3]) == (report.unknown_licence_class, report.european_models,
+                                                           f"{report.unknown_share:.1f}")
+    row = re.search(r"^\| European models \([^)]*\) \| (\d+) \| (.+) \|$", readme, re.M)
+    european = report.kind("european models")
+    assert row and int(row[1]) == european.total
+    for prop, count in european.counts:
+        if prop in ("developer", "sources", "languages", "funding", "base models", "release date", "compute"):
+            assert f"{prop} {count}" in row[2], (prop, count)
