@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from euaigraph.ontology.namespaces import EAI_NS, PREFIXES
 HISTORY = "sparql-history"
 HISTORY_SIZE = 20
 OWN = "sparql-editor-own"  # (key, text) of what the editor itself last sent, so that its key stays while typing
+OPENED = "sparql-editor-opened"  # how many times the editor was opened on a text from outside
 BUNDLE = Path(__file__).resolve().parent / "editor" / "dist"
 MISSING = ("The highlighting editor is not built here (it needs npm: run `make setup` with npm installed), so this "
            "is the plain text area.")
@@ -77,12 +77,14 @@ def _component():
 
 
 def _key(current: str) -> str:
-    """The same key while the text is the editor's own, a new one when it comes from outside (a link, the history),
-    so that the editor then shows that text."""
+    """The same key while the text is the editor's own, a key never used before in this session when the text comes
+    from outside (a link, the history), so that the editor opens on that text with nothing kept from before."""
     own = st.session_state.get(OWN)
     if own is not None and own[1] == current:
         return own[0]
-    return "sparql-" + hashlib.sha256(current.encode()).hexdigest()[:12]
+    opened = st.session_state.get(OPENED, 0) + 1
+    st.session_state[OPENED] = opened
+    return f"sparql-{opened}"
 
 
 def _typed(current: str, *, key: str) -> str:
@@ -91,14 +93,15 @@ def _typed(current: str, *, key: str) -> str:
     component = _component()
     if component is None:
         st.caption(MISSING)
-        return st.text_area("SPARQL", value=current, key=key, height=260,
+        sent = st.text_area("SPARQL", value=current, key=key, height=260,
                             help="Ctrl+Enter runs the query. The project's prefixes are declared for you.")
-    result = component(data={"text": current, "words": completions(), "height": 260, "limit": MAX_QUERY_CHARS,
-                             "label": "SPARQL"},
-                       key=key, default={"query": current}, height=264, on_query_change=lambda: None)
-    sent = getattr(result, "query", None) if result is not None else None
-    if not isinstance(sent, str) or len(sent) > MAX_QUERY_CHARS:
-        return current
+    else:
+        result = component(data={"text": current, "words": completions(), "height": 260, "limit": MAX_QUERY_CHARS,
+                                 "label": "SPARQL"},
+                           key=key, default={"query": current}, height=264, on_query_change=lambda: None)
+        sent = getattr(result, "query", None) if result is not None else None
+        if not isinstance(sent, str) or len(sent) > MAX_QUERY_CHARS:
+            sent = current
     st.session_state[OWN] = (key, sent)
     return sent
 

@@ -4,8 +4,6 @@ bundle the page keeps the plain text area and says so in a caption."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from explorer_support import texts
 
@@ -15,8 +13,9 @@ from euaigraph.graph import MAX_QUERY_CHARS
 LINK = "SELECT ?m WHERE { ?m a eai:AIModel } LIMIT 7"
 
 
-def editor_key(text: str) -> str:
-    return "sparql-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+def editor_key(at) -> str:
+    """The key of the editor on the page: the one it was opened with."""
+    return at.session_state[sparql_editor.OWN][0]
 
 
 @pytest.fixture
@@ -38,20 +37,30 @@ def test_the_text_sent_with_ctrl_enter_runs_and_becomes_the_links_query(open_pag
     assert sparql_editor.MISSING not in texts(at, "caption")
     assert not at.text_area  # the editor is the component, not the text area
     assert len(at.dataframe[0].value) == 7
+    key = editor_key(at)
     sent = "SELECT ?m WHERE { ?m a eai:AIModel } LIMIT 3"
-    at.session_state[editor_key(LINK)] = {"query": sent}  # what the editor's setStateValue delivers
+    at.session_state[key] = {"query": sent}  # what the editor's setStateValue delivers
     at.run()
     assert not at.exception and not texts(at, "error")
     assert at.query_params["query"] == sent
     assert len(at.dataframe[0].value) == 3
-    assert at.session_state[sparql_editor.OWN] == (editor_key(LINK), sent)  # the same editor goes on
+    at.run()
+    assert at.session_state[sparql_editor.OWN] == (key, sent)  # the same editor goes on with what it sent
+
+    # The first query again from the history: a new editor opens on it, nothing of the one before kept.
+    picker = at.selectbox(key="sparql-history-pick")
+    picker.set_value(at.session_state[sparql_editor.HISTORY].index(LINK)).run()
+    assert not at.exception and not texts(at, "error")
+    assert at.query_params["query"] == LINK
+    assert editor_key(at) != key
+    assert len(at.dataframe[0].value) == 7
 
 
 @pytest.mark.parametrize("sent", ["SELECT * WHERE { ?s ?p ?o }" + " " * MAX_QUERY_CHARS, 42, None],
                          ids=["too-long", "number", "none"])
 def test_text_the_editor_never_sends_is_ignored(open_page, shipped_home, bundle, sent):
     at = open_page(shipped_home, "pages/questions.py", mode="SPARQL editor", query=LINK)
-    at.session_state[editor_key(LINK)] = {"query": sent}
+    at.session_state[editor_key(at)] = {"query": sent}
     at.run()
     assert not at.exception and not texts(at, "error")
     assert at.query_params["query"] == LINK
