@@ -15,10 +15,14 @@ CHROMIUM ?= $(or $(EUAIGRAPH_CHROMIUM),/usr/bin/chromium)
 
 .PHONY: setup graph explore test tools screenshots bench lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml explorer/editor/package-lock.json explorer/editor/src/editor.js explorer/editor/src/editor.css
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[explorer,test,bench]"
+	@# The SPARQL editor's CodeMirror bundle (explorer/editor): without npm the explorer keeps a plain text area.
+	if command -v npm >/dev/null 2>&1; then \
+	  cd explorer/editor && npm ci --no-audit --no-fund && npm run build; \
+	else echo "npm not found: the SPARQL editor stays a plain text area (apt-get install nodejs npm, then make setup)"; fi
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -53,4 +57,4 @@ bench: setup
 	$(BIN)/python -m bench.run --sizes 1e4,1e5,1e6
 
 clean:
-	rm -rf $(VENV) data/store .pytest_cache
+	rm -rf $(VENV) data/store .pytest_cache explorer/editor/dist explorer/editor/node_modules

@@ -28,7 +28,8 @@ _FRONT: dict[str, str] = {
     "ConfigError": "store.config", "endpoint": "store.config", "default_home": "store.embedded",
     "UnsafeIriError": "store.terms", "check_iri": "store.terms", "nt_term": "store.terms",
     # queries
-    "DEFAULT_ROW_CAP": "query.run", "DEFAULT_TIMEOUT_S": "query.run", "QueryRefused": "query.run",
+    "DEFAULT_ROW_CAP": "query.run", "DEFAULT_TIMEOUT_S": "query.run", "MAX_QUERY_CHARS": "query.run",
+    "QueryRefused": "query.run",
     "run_query": "query.run", "with_prefixes": "query.run",
     "Param": "query.saved", "SavedQuery": "query.saved", "SavedQueryError": "query.saved", "catalogue": "query.saved",
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",

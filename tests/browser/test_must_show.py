@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from browser_support import SCREENSHOTS, click_in_view, network_frame, open_page, watch
+from editor_support import replace_and_run
 
 from euaigraph.explorer import network as views
 from euaigraph.graph.export import entity_network
@@ -163,9 +164,7 @@ def test_the_editor_runs_on_ctrl_enter_offline_and_explains_errors(page, shipped
     seen = watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     open_page(page, f"{shipped_explorer.url}/questions?mode=SPARQL+editor", "Questions")
-    editor = page.get_by_label("SPARQL", exact=True)
-    editor.fill("SELECT ?m WHERE { ?m a foo:Thing }")
-    editor.press("Control+Enter")
+    replace_and_run(page, "SELECT ?m WHERE { ?m a foo:Thing }")
     page.get_by_text("the prefix foo: is not declared").wait_for(timeout=60_000)
     assert "store" not in page.locator("[data-testid=stAlert]").first.inner_text().lower()
     shot(page, "task-editor-error")
