@@ -46,6 +46,11 @@ class Origin:
     def url(self) -> str:
         return f"https://github.com/{self.repo}/blob/{self.commit}/{quote(self.path)}"
 
+    @property
+    def version(self) -> str:
+        """The repository at the commit, the version a record from this file carries."""
+        return f"{self.repo}@{self.commit}"
+
 
 @dataclass(frozen=True)
 class Origins:
@@ -102,7 +107,8 @@ def _manifest(path: Path, mtime: float) -> tuple[tuple[str, str, Origin], ...]:
         name, repo = str(row.get("file") or "").strip(), str(row.get("source_repo") or "").strip()
         commit, source = str(row.get("source_commit") or "").strip().lower(), str(row.get("source_path") or "").strip()
         digest = str(row.get("sha256") or "").strip().lower()
-        if name and source and _REPO.match(repo) and _COMMIT.match(commit) and ".." not in name.split("/"):
+        if (name and source and _REPO.match(repo) and _COMMIT.match(commit) and ".." not in name.split("/")
+                and ".." not in source.split("/") and len(source) <= 500):
             out.append((name, digest, Origin(repo, commit, source.lstrip("/"))))
     return tuple(out)
 
