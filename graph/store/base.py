@@ -18,6 +18,7 @@ from typing import BinaryIO, Literal
 
 from datetime import UTC, datetime
 
+import pyoxigraph as ox
 from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
 from rdflib.namespace import PROV, XSD
@@ -29,7 +30,7 @@ from euaigraph.ontology.namespaces import GRAPH, META_GRAPH, PREFIXES
 from euaigraph.ontology.vocab import EAI
 
 from euaigraph.graph.store.provenance import Run, data_version, run_triples, source_triples
-from euaigraph.graph.store.terms import nt_line, nt_term
+from euaigraph.graph.store.terms import nt_line, nt_term, to_rdflib
 
 QueryKind = Literal["select", "ask", "graph"]
 ExportFormat = Literal["trig", "nquads"]
@@ -75,6 +76,33 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+def capped_solutions(parsed, row_cap: int | None) -> QueryResult:
+    """A pyoxigraph SELECT or ASK answer (from the embedded store or parsed from a server's response) as a
+    :class:`QueryResult`, read as it streams in; with ``row_cap``, stopped after one row more than the cap."""
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(parsed))
+    variables = [v.value for v in parsed.variables]
+    out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
+    for n, solution in enumerate(parsed):
+        if row_cap is not None and n >= row_cap:
+            out.truncated = True
+            break
+        out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
+    return out
+
+
+def capped_triples(triples, row_cap: int | None) -> QueryResult:
+    """pyoxigraph triples (a CONSTRUCT or DESCRIBE answer) as a :class:`QueryResult`, capped like
+    :func:`capped_solutions`."""
+    out = QueryResult(kind="graph", row_cap=row_cap)
+    for n, triple in enumerate(triples):
+        if row_cap is not None and n >= row_cap:
+            out.truncated = True
+            break
+        out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return out
 
 
 @dataclass(frozen=True)

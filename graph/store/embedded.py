@@ -50,10 +50,11 @@ from euaigraph.graph.store.base import (
     Store,
     StoreBusyError,
     StoreError,
+    capped_solutions,
+    capped_triples,
     graph_source,
 )
 from euaigraph.graph import settings
-from euaigraph.graph.store.terms import to_rdflib
 
 log = logging.getLogger(__name__)
 _FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
@@ -346,21 +347,6 @@ def _bulk_load(db: ox.Store, item: Staged) -> None:
 
 
 def _convert(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, row_cap: int | None) -> QueryResult:
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
-        out = QueryResult(kind="graph", row_cap=row_cap)
-        for n, triple in enumerate(result):
-            if row_cap is not None and n >= row_cap:
-                out.truncated = True
-                break
-            out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return out
-    variables = [v.value for v in result.variables]
-    out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
-    for n, solution in enumerate(result):
-        if row_cap is not None and n >= row_cap:
-            out.truncated = True
-            break
-        out.rows.append(tuple(map(to_rdflib, solution)))  # a solution iterates its values in variable order
-    return out
+        return capped_triples(result, row_cap)
+    return capped_solutions(result, row_cap)

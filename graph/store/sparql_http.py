@@ -23,9 +23,8 @@ import requests
 import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from euaigraph.graph.store.base import QueryCancelled, QueryResult, StoreError
+from euaigraph.graph.store.base import QueryCancelled, QueryResult, StoreError, capped_solutions, capped_triples
 from euaigraph.graph.store.config import Endpoint
-from euaigraph.graph.store.terms import to_rdflib
 
 #: How servers word a query they stopped (Oxigraph: "The SPARQL operation has been cancelled"; Virtuoso:
 #: "estimated execution time ... exceeds the limit"; the Jena front: "Query cancelled").
@@ -227,25 +226,10 @@ def rdf_format(response: requests.Response, default: ox.RdfFormat) -> ox.RdfForm
 
 def read_solutions(response: requests.Response, row_cap: int | None) -> QueryResult:
     """A SELECT or ASK answer as it streams in; with ``row_cap``, stop after one row more than the cap."""
-    parsed = ox.parse_query_results(response.raw, format=_RESULTS.get(_media(response), _RESULTS[SOLUTIONS]))
-    if isinstance(parsed, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(parsed))
-    variables = [v.value for v in parsed.variables]
-    out = QueryResult(kind="select", variables=variables, row_cap=row_cap)
-    for n, solution in enumerate(parsed):
-        if row_cap is not None and n >= row_cap:
-            out.truncated = True
-            break
-        out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
-    return out
+    return capped_solutions(ox.parse_query_results(response.raw, format=_RESULTS.get(_media(response),
+                                                                                      _RESULTS[SOLUTIONS])), row_cap)
 
 
 def read_triples(response: requests.Response, row_cap: int | None) -> QueryResult:
     """A CONSTRUCT or DESCRIBE answer as it streams in, capped like :func:`read_solutions`."""
-    out = QueryResult(kind="graph", row_cap=row_cap)
-    for n, triple in enumerate(ox.parse(response.raw, format=rdf_format(response, ox.RdfFormat.TURTLE))):
-        if row_cap is not None and n >= row_cap:
-            out.truncated = True
-            break
-        out.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return out
+    return capped_triples(ox.parse(response.raw, format=rdf_format(response, ox.RdfFormat.TURTLE)), row_cap)
