@@ -4,7 +4,7 @@ The graph is loaded into an embedded store through the production path, the read
 each step an analyst (or the explorer's dependency page) runs is timed: building the dependency graph from the
 store, the bloc's members, the upstream closure of the deepest model of the largest family, the concentration of
 European models' upstream on every dimension, what-if for the largest family's base model, its provider and the
-most used licence, language coverage and one explained sovereignty profile. DESIGN §10's target is on the sum.
+most used licence, language coverage and one explained sovereignty profile. The target of decisions/0017-performance-targets.md is on the sum.
 """
 
 from __future__ import annotations

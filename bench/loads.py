@@ -8,13 +8,18 @@ store computed, so every backend answers over the same quads.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import statistics
 import time
 from pathlib import Path
+from unittest import mock
 
 import pyoxigraph as ox
 import requests
 
 from euaigraph.graph.store.embedded import EmbeddedStore
+from euaigraph.graph.load import derived
 from euaigraph.graph.load.pipeline import ingest_many
 from euaigraph.graph.store.remote import RemoteStore
 from euaigraph.graph.store.base import Store
@@ -51,6 +56,37 @@ def ingest(store: Store, folder: Path) -> dict:
     swap_at = next(t for t, m in marks if m.startswith("swapping"))
     return {"total_s": ended - started, "parse_stage_s": derive_at - started, "derive_s": swap_at - derive_at,
             "swap_s": ended - swap_at, "triples_staged": sum(o.run.triples_written for o in outcomes)}
+
+
+def derivation_cost(folder: Path, workdir: Path, *, runs: int = 3) -> dict:
+    """What the derived facts add to the ingest: ``ingest_many`` into fresh embedded stores with the derivation and
+    without it (no inputs kept while staging, no derived graph computed or loaded), alternating, medians of
+    ``runs`` each. The run without derivation is a measurement only: no command loads a graph without it."""
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    for n in range(runs):
+        for mode in ("with", "without"):
+            home = workdir / f"derivation-{mode}-{n}" / "store"
+            with contextlib.ExitStack() as patches:
+                if mode == "without":
+                    patches.enter_context(mock.patch.object(derived, "Tap", _NoTap))
+                    patches.enter_context(mock.patch.object(derived, "gather", lambda *a, **k: derived.Inputs()))
+                    patches.enter_context(mock.patch.object(derived, "compute", lambda inputs, **k: iter(())))
+                with EmbeddedStore(home, writable=True) as store:
+                    times[mode].append(ingest(store, folder)["total_s"])
+            shutil.rmtree(home.parent, ignore_errors=True)
+    with_s, without_s = statistics.median(times["with"]), statistics.median(times["without"])
+    return {"with_s": with_s, "without_s": without_s, "added_s": with_s - without_s,
+            "added_share": (with_s - without_s) / without_s, "runs": times}
+
+
+class _NoTap:
+    """A tap that keeps nothing (the run without derivation)."""
+
+    grouped: dict = {}
+    predicates: frozenset = frozenset()
+
+    def __call__(self, *_triple) -> None:
+        return None
 
 
 def load_embedded(folder: Path, home: Path) -> dict:

@@ -1,6 +1,6 @@
-"""The analyst questions the benchmark times: the ones DESIGN §3 measured, then every saved query.
+"""The analyst questions the benchmark times: the ones the store was chosen on (decisions/0002-store.md), then every saved query.
 
-The lineage question comes three times: as DESIGN §3 wrote it (a ``derivedFrom+`` property path over the ingested
+The lineage question comes three times: as first written (a ``derivedFrom+`` property path over the ingested
 facts only, bloc membership read from the dated memberships), over the derived closure (``eai:hasAncestor`` with
 the preferred jurisdictions and bloc flags), and as the project answers it (the derived
 ``eai:hasAncestorOutsideBloc`` flag: one join). The last two give the same rows; the first differs where a provider
@@ -61,7 +61,7 @@ SELECT ?model (COUNT(DISTINCT ?language) AS ?languages) WHERE {
 
 
 def family_closure(base: str, *, path: bool) -> str:
-    """Every model below the largest family's base model (DESIGN §10: under 200 ms)."""
+    """Every model below the largest family's base model (decisions/0017-performance-targets.md: under 200 ms)."""
     step = "eai:derivedFrom+" if path else "eai:hasAncestor"
     return f"SELECT DISTINCT ?model WHERE {{ ?model {step} <{base}> }}"
 
@@ -81,7 +81,7 @@ class Question:
 def design_questions(manifest: dict) -> list[Question]:
     base = manifest["largest_family_base"]
     items = [
-        ("design/lineage-path", LINEAGE_PATH, "EU models with a non-EU ancestor, derivedFrom+ path (DESIGN §3)"),
+        ("design/lineage-path", LINEAGE_PATH, "EU models with a non-EU ancestor, derivedFrom+ path (decisions/0002-store.md)"),
         ("design/lineage-closure", LINEAGE_CLOSURE, "EU models with a non-EU ancestor, eai:hasAncestor (derived closure)"),
         ("design/lineage-derived", LINEAGE_DERIVED,
          "EU models with a non-EU ancestor, eai:hasAncestorOutsideBloc (derived flag)"),

@@ -154,8 +154,8 @@ def render(results: dict, *, note: str = "", raw: Path | None = None, previous: 
         f"Medians of {settings['runs']} runs after one warm-up (a question whose warm-up took over "
         f"{settings['slow']:g} s is timed once, marked \"1 run\"); time limit {settings['limit']:g} s per run. "
         "×N = how many times faster than rdflib in memory in the same run. Saved queries run with their default "
-        "parameters and the app's row cap (10,000); the DESIGN questions return every row.", "",
-        "## Targets (DESIGN §10)", "", *verdicts(results), "",
+        "parameters and the app's row cap (10,000); the design/ questions return every row.", "",
+        "## Targets (decisions/0017-performance-targets.md)", "", *verdicts(results), "",
         "## Graphs", "", *graphs_table(sizes), "",
         "## Loads", "", *loads_table(sizes), "",
     ]

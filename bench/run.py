@@ -34,7 +34,7 @@ from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from . import analysis_bench, report
 from .backends import ENGINES, OxigraphServer, oxigraph_binary, start_engine
 from .generate import generate, parse_size, size_label
-from .loads import load_embedded, load_engine, load_engine_server, load_rdflib, load_remote
+from .loads import derivation_cost, load_embedded, load_engine, load_engine_server, load_rdflib, load_remote
 from .queries import anchors, design_questions, saved_questions
 from .suite import time_embedded, time_rdflib, time_remote
 
@@ -86,6 +86,10 @@ def run_size(size: int, args: argparse.Namespace, anchor_ids: dict, workroot: Pa
         say(f"{size_label(size)}: loading the embedded store")
         out["load"]["embedded"] = load_embedded(folder, home)
         say(f"  {_brief(out['load']['embedded'])}")
+        if "derivation" not in args.skip:
+            say(f"{size_label(size)}: the ingest with and without the derived facts")
+            out["load"]["derivation"] = derivation_cost(folder, Path(tmp), runs=args.derivation_runs)
+            say(f"  {_brief(out['load']['derivation'])}")
         out["load"]["engine"] = load_engine(folder, Path(tmp))
         say(f"  engine alone: {_brief(out['load']['engine'])}")
         memory = EmbeddedStore(home, memory=True)
@@ -143,7 +147,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="a question whose warm-up took longer than this many seconds is timed once")
     parser.add_argument("--analysis-models", type=parse_size, default=100_000, help="0 to skip the analysis")
     parser.add_argument("--skip", default="",
-                        help="backends to leave out: rdflib,remote,virtuoso,jena,disk (the on-disk reader)")
+                        help="backends to leave out: rdflib,remote,virtuoso,jena,disk (the on-disk reader), "
+                             "derivation (the ingest timed without the derived facts)")
+    parser.add_argument("--derivation-runs", type=int, default=3,
+                        help="ingests with and without the derived facts, each (medians are reported)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--cache", type=Path, default=None, help="generated graphs (default: <out>/graphs)")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="Markdown table to write")

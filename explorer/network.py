@@ -205,7 +205,7 @@ def aggregate(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Positions in pixels for the nodes of a view: Fruchterman-Reingold (igraph, grid variant, fixed seed).
 
-    The browser then draws with physics off, which is what makes a 1,000-node view appear at once (DESIGN §8:
+    The browser then draws with physics off, which is what makes a 1,000-node view appear at once (decisions/0007-explorer-rendering.md:
     fresh physics does not settle 2,000 nodes in 90 s; networkx's layouts take seconds at this size, igraph's
     grid variant 0.1 s for 1,000 nodes). The pages compute it once per (data version, set of nodes shown).
     """

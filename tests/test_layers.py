@@ -1,4 +1,4 @@
-"""The import rule of DESIGN §1, checked on the source by an AST walk: explorer -> graph -> ingest -> ontology,
+"""The import rule of decisions/0001-layout.md, checked on the source by an AST walk: explorer -> graph -> ingest -> ontology,
 nothing imports upward, streamlit and pyvis only in explorer/, and explorer/ never imports ingest/."""
 
 from __future__ import annotations

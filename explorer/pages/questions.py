@@ -24,7 +24,7 @@ except Exception as exc:  # a broken .rq file must not take the page down: say w
     components.show_error(exc)
     st.stop()
 if not known:
-    st.info("No saved questions were found. Add `.rq` files under `queries/<theme>/` (see DESIGN §6).")
+    st.info("No saved questions were found. Add `.rq` files under `queries/<theme>/` (each with a `#+` YAML header; see queries/README.md).")
     st.stop()
 saved = questions.catalogue_picker(known)
 if saved is not None:

@@ -167,6 +167,12 @@ class Answers:
         return ID[f"aiact-profile/{hashlib.sha256(key.encode()).hexdigest()[:16]}"]
 
 
+#: The predicates written once per model, looked up once (a namespace attribute costs a call each time).
+_preferredTrainingCompute, _preferredParameterCount = EAI.preferredTrainingCompute, EAI.preferredParameterCount
+_inputModality, _outputModality = EAI.inputModality, EAI.outputModality
+_codeOfPracticeSignatory, _aiActProfile = EAI.codeOfPracticeSignatory, EAI.aiActProfile
+
+
 def _grouped(claims: Iterable[tuple[Node, Node, int]]) -> dict[Node, list[Node]]:
     out: dict[Node, list[Node]] = defaultdict(list)
     for s, o, _ in claims:
@@ -203,25 +209,37 @@ def derive(by: Mapping[Node, list[tuple[Node, Node, int]]], *, ancestors: Mappin
     signed = {org for org, _, _ in claims(EAI.codeOfPracticeSignature)}
     providers = _grouped(claims(EAI.providedBy))
     developers = _grouped(claims(EAI.developedBy))
-    profiles: set[Answers] = set()
+    profiles: dict[Answers, URIRef] = {}
+    doubles: dict[float, Literal] = {}  # many models share a figure; a literal costs more to make than to look up
+    evidence = tuple(i.code for i in indicators() if i.evidence_dimensions)
+    answered: dict[tuple, Answers] = {}  # models with the same evidence have the same answers
     for model in models:
         own = modal.get(model) or _union(modal.get(a) for a in sorted(ancestors.get(model, ()), key=str))
         inputs, outputs = own or (frozenset(), frozenset())
         flop, size = _number(compute.get(model)), _number(params.get(model))
-        for value, predicate in ((flop, EAI.preferredTrainingCompute), (size, EAI.preferredParameterCount)):
+        for value, predicate in ((flop, _preferredTrainingCompute), (size, _preferredParameterCount)):
             if value is not None:
-                yield model, predicate, Literal(value, datatype=XSD.double)
-        for node, predicate in ((inputs, EAI.inputModality), (outputs, EAI.outputModality)):
+                literal = doubles.get(value)
+                if literal is None:
+                    literal = doubles[value] = Literal(value, datatype=XSD.double)
+                yield model, predicate, literal
+        for node, predicate in ((inputs, _inputModality), (outputs, _outputModality)):
             for m in sorted(node, key=str):
                 yield model, predicate, m
         found = signatory(providers.get(model) or developers.get(model) or [], signed=signed, control=control)
         if found is not None:
-            yield model, EAI.codeOfPracticeSignatory, found
-        answer = _answers(model, inputs, outputs, flop, size, repository, grades, effective.get(model), found)
-        profiles.add(answer)
-        yield model, EAI.aiActProfile, answer.iri()
-    for answer in profiles:
-        node = answer.iri()
+            yield model, _codeOfPracticeSignatory, found
+        key = (inputs, outputs, flop, size, model in repository, effective.get(model), found,
+               tuple(tuple(grades.get((model, code), ())) for code in evidence))
+        answer = answered.get(key)
+        if answer is None:
+            answer = answered[key] = _answers(model, inputs, outputs, flop, size, repository, grades,
+                                              effective.get(model), found)
+        node = profiles.get(answer)
+        if node is None:
+            node = profiles[answer] = answer.iri()
+        yield model, _aiActProfile, node
+    for answer, node in profiles.items():
         yield node, RDF.type, EAI.AIActProfile
         yield node, RDFS.label, Literal("; ".join(f"{c}: {a}" for c, a in answer.by_code))
         for code, value in answer.by_code:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -85,24 +85,74 @@ SPEC = SourceSpec(
 class Inputs:
     """The claims the derivation needs, each with the priority of the source that made it."""
 
-    claims: list[tuple[Node, Node, Node, int]] = field(default_factory=list)
+    #: (subject, object, priority) by the predicate's text (inputs may be strings or rdflib terms).
+    grouped: dict[str, list[tuple[Node, Node, int]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, s: Node, p: Node, o: Node, priority: int) -> None:
-        self.claims.append((s, p, o, priority))
+        self.grouped[str(p)].append((s, o, priority))
+
+    def extend(self, tap: Tap, priority: int) -> None:
+        """Every claim a tap kept, from a source of this priority."""
+        for p, pairs in tap.grouped.items():
+            self.grouped[p].extend((s, o, priority) for s, o in pairs)
+
+    @property
+    def claims(self) -> list[tuple[Node, str, Node, int]]:
+        """Every claim as (subject, predicate, object, priority)."""
+        return [(s, p, o, priority) for p, items in self.grouped.items() for s, o, priority in items]
+
+    def __len__(self) -> int:
+        return sum(map(len, self.grouped.values()))
 
     def by_predicate(self) -> dict[str, list[tuple[Node, Node, int]]]:
-        """Claims grouped by predicate, keyed by the predicate's text (inputs may be strings or rdflib terms)."""
+        """Claims grouped by predicate, keyed by the predicate's text (a predicate with none gives [])."""
         out: dict[str, list[tuple[Node, Node, int]]] = defaultdict(list)
-        for s, p, o, priority in self.claims:
-            out[str(p)].append((s, o, priority))
+        out.update(self.grouped)
         return out
 
 
-def gather(store: Store, staged: Sequence[Staged]) -> Inputs:
+class Tap:
+    """The inputs among one source's triples, kept as the source is staged, so its staged file need not be read
+    again. Keeps what :func:`gather` keeps from a file, as the same plain strings.
+
+    >>> tap = Tap()
+    >>> tap(URIRef("https://a.example/m"), EAI.derivedFrom, URIRef("https://a.example/b"))
+    >>> tap(URIRef("https://a.example/m"), RDFS.label, Literal("m"))  # not an input
+    >>> tap.claims
+    [('https://a.example/m', 'https://w3id.org/euaigraph/ontology#derivedFrom', 'https://a.example/b')]
+    """
+
+    def __init__(self) -> None:
+        #: (subject, object) by the predicate's text.
+        self.grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        #: Only triples with these predicates can be inputs (a caller may test this first, to save a call).
+        self.predicates = _WANTED | {RDF.type}
+
+    def __call__(self, s: Node, p: Node, o: Node) -> None:
+        if not isinstance(s, URIRef):
+            return
+        if p in _WANTED:
+            if isinstance(o, URIRef) or (p in _DATED and isinstance(o, Literal)):
+                self.grouped[str(p)].append((str(s), str(o)))
+        elif p == RDF.type and o in _KINDS:
+            self.grouped[_TYPE].append((str(s), str(o)))
+
+    @property
+    def claims(self) -> list[tuple[str, str, str]]:
+        """Every claim kept, as (subject, predicate, object)."""
+        return [(s, p, o) for p, pairs in self.grouped.items() for s, o in pairs]
+
+
+_WANTED, _DATED, _KINDS = frozenset(URIRef(p) for p in INPUTS), frozenset(URIRef(p) for p in _LITERAL_OBJECTS), \
+    frozenset(PROFILED)
+
+
+def gather(store: Store, staged: Sequence[Staged], *, tapped: Mapping[Path, Tap] | None = None) -> Inputs:
     """Read the inputs from the store (sources not being replaced) and from the staged files, as plain strings
     (an IRI's text, a date's lexical form): the rules need nothing more, and strings hash and compare many times
     faster than term objects at 10^6 triples. Claims about blank nodes, and objects that are literals where an IRI
-    is meant, are left out."""
+    is meant, are left out. A staged file whose triples went through a :class:`Tap` (``tapped``, by the file's
+    path) is not read again."""
     replaced = {item.run.spec.id for item in staged} | {SPEC.id}
     current = {src: g for src, g in store.current_graphs().items() if src not in replaced}
     inputs = Inputs()
@@ -123,8 +173,12 @@ def gather(store: Store, staged: Sequence[Staged]) -> Inputs:
     wanted = {ox.NamedNode(p) for p in INPUTS}
     dated_ox = {ox.NamedNode(p) for p in _LITERAL_OBJECTS}
     typed, kinds_ox = ox.NamedNode(_TYPE), {ox.NamedNode(str(k)) for k in PROFILED}
+    tapped = tapped or {}
     for item in staged:
         priority = item.run.spec.priority
+        if item.path in tapped:
+            inputs.extend(tapped[item.path], priority)
+            continue
         for triple in ox.parse(path=str(item.path), format=ox.RdfFormat.N_TRIPLES):
             predicate, subject, obj = triple.predicate, triple.subject, triple.object
             if not isinstance(subject, ox.NamedNode):
@@ -250,8 +304,10 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
             yield country, _inBlocToday, bloc
     standing = yield from _profiles(now)
     for model, above in ancestors.items():  # only models inside a bloc: the questions ask about those
-        for bloc in {b for a in above for b in standing.outside.get(a, ())} & standing.inside.get(model, set()):
-            yield model, _hasAncestorOutsideBloc, bloc
+        inside = standing.inside.get(model)
+        if inside:
+            for bloc in {b for a in above for b in standing.outside.get(a, ())} & inside:
+                yield model, _hasAncestorOutsideBloc, bloc
     for p in RAW_DEPENDENCIES:
         for s, o, _ in by[p]:
             if s != o and not isinstance(o, Literal):
@@ -264,17 +320,48 @@ def compute(inputs: Inputs, *, today: date | None = None) -> Iterator[Triple]:
 def closure(edges: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
     """node -> every other node it reaches (its ancestors), for every node with an edge out.
 
-    Each strongly connected group (a lineage cycle) is solved once and shared; groups are visited parents first,
-    so a node's ancestors are its parents and their ancestors, without a walk per node. A node in a cycle reaches
-    the cycle's other members, never itself.
+    A depth-first walk finishes a node's bases before the node, so a node's ancestors are its bases and their
+    ancestors, each found once. Lineage with a cycle is solved by :func:`_closure_with_cycles`: a node in a cycle
+    reaches the cycle's other members, never itself.
 
     >>> sorted(closure([("c", "b"), ("b", "a"), ("x", "y"), ("y", "x")])["c"])
     ['a', 'b']
     >>> sorted(closure([("x", "y"), ("y", "x")])["x"])
     ['y']
     """
+    bases: dict[Node, set[Node]] = defaultdict(set)
+    for node, base in edges:
+        bases[node].add(base)
+    reach: dict[Node, set[Node]] = {}
+    for root in bases:
+        if root in reach:
+            continue
+        path, stack = {root}, [(root, iter(bases[root]))]
+        while stack:
+            node, pending = stack[-1]
+            for base in pending:
+                if base in reach or base not in bases:
+                    continue
+                if base in path:  # a cycle: solved by strongly connected groups instead
+                    return _closure_with_cycles(bases)
+                path.add(base)
+                stack.append((base, iter(bases[base])))
+                break
+            else:  # every base finished
+                stack.pop()
+                path.discard(node)
+                above = set(bases[node])
+                for base in bases[node]:
+                    above.update(reach.get(base, ()))
+                reach[node] = above
+    return reach
+
+
+def _closure_with_cycles(bases: dict[Node, set[Node]]) -> dict[Node, set[Node]]:
+    """The closure when lineage has a cycle: each strongly connected group is solved once and shared; groups are
+    visited parents first."""
     g = nx.DiGraph()
-    g.add_edges_from(edges)
+    g.add_edges_from((node, base) for node, above in bases.items() for base in above)
     groups = nx.condensation(g)
     members = groups.graph["mapping"]
     reach: dict[int, frozenset] = {}
@@ -285,7 +372,7 @@ def closure(edges: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
             above |= groups.nodes[parent]["members"]
             above |= reach[parent]
         reach[group] = frozenset(above)
-    return {node: reach[members[node]] - {node} for node in g if g.out_degree(node)}
+    return {node: set(reach[members[node]] - {node}) for node in g if g.out_degree(node)}
 
 
 def _effective_classes(ancestors: dict[Node, set[Node]], licences: dict[Node, Node],
@@ -326,21 +413,22 @@ class Standings:
 
 def _profiles(now: World):
     """Profile links and the profile nodes (one per distinct seats); returns where each thing stands."""
-    profiles: dict[rules.Seats, URIRef] = {}
+    profiles: dict[rules.Seats, tuple[URIRef, list[Node], set[Node]]] = {}  # one per distinct seats
     out = Standings()
     for thing in now.things():
         seats = now.seats(thing)
-        node = profiles.get(seats)
-        if node is None:
-            node = profiles[seats] = _profile_iri(seats)
+        profile = profiles.get(seats)
+        if profile is None:
+            node = _profile_iri(seats)
             yield from _profile(node, seats, now)
+            standing = {bloc: rules.standing(seats.seats, unknown=seats.unknown, members=inside)
+                        for bloc, inside in now.members.items()}
+            profile = profiles[seats] = (node, [b for b, s in standing.items() if s == rules.OUTSIDE],
+                                         {b for b, s in standing.items() if s == rules.INSIDE})
+        node, outs, ins = profile
         yield thing, _jurisdictionProfile, node
-        standing = {bloc: rules.standing(seats.seats, unknown=seats.unknown, members=inside)
-                    for bloc, inside in now.members.items()}
-        outs = [bloc for bloc, s in standing.items() if s == rules.OUTSIDE]
         if outs:
             out.outside[thing] = outs
-        ins = {bloc for bloc, s in standing.items() if s == rules.INSIDE}
         if ins:
             out.inside[thing] = ins
     return out
@@ -374,25 +462,26 @@ def _profile_iri(seats: rules.Seats) -> URIRef:
 
 def _nt(term: Node | str) -> str:
     """N-Triples text: a plain string is an IRI read from a store or a parsed file (already valid)."""
-    return nt_term(term) if isinstance(term, Literal | URIRef) else f"<{term}>"
+    return f"<{term}>" if type(term) is str else nt_term(term)
 
 
-def stage(store: Store, staged: Sequence[Staged], workdir: Path) -> Staged:
-    """Compute the derived graph for the state after ``staged`` is swapped in, as a staged run."""
+def stage(store: Store, staged: Sequence[Staged], workdir: Path, *, tapped: Mapping[Path, Tap] | None = None
+          ) -> Staged:
+    """Compute the derived graph for the state after ``staged`` is swapped in, as a staged run (``tapped``: the
+    inputs kept while staging, by staged file, see :func:`gather`)."""
     path = workdir / "derived.nt"
     report = Report(SPEC.id)
     feed = Feed(path=path, url=str(URIRef("https://w3id.org/euaigraph/ontology")), retrieved_at=datetime.now(UTC))
-    inputs = gather(store, staged)
-    report.read(len(inputs.claims))
-    report.ingested(len(inputs.claims))  # every claim gathered is an input of the computation
-    written = 0
+    inputs = gather(store, staged, tapped=tapped)
+    report.read(len(inputs))
+    report.ingested(len(inputs))  # every claim gathered is an input of the computation
+    triples = dict.fromkeys(compute(inputs))  # a graph is a set: each triple once
     with path.open("w", encoding="utf-8") as out:
-        for s, p, o in dict.fromkeys(compute(inputs)):
-            out.write(f"{_nt(s)} <{p}> {_nt(o)} .\n")
-            written += 1
+        out.writelines(f"{_nt(s)} <{p}> {_nt(o)} .\n" for s, p, o in triples)
+    written = len(triples)
     run = Run(spec=SPEC, feed=feed, report=report, triples_written=written, status="succeeded",
               ended=datetime.now(UTC))
     return Staged(run=run, path=path)
 
 
-__all__ = ["SPEC", "Inputs", "World", "closure", "compute", "gather", "stage", "world"]
+__all__ = ["SPEC", "Inputs", "Tap", "World", "closure", "compute", "gather", "stage", "world"]

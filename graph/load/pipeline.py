@@ -48,8 +48,9 @@ class Outcome:
     message: str = ""
 
 
-def stage(spec: SourceSpec, feed: Feed, workdir: Path) -> Staged:
-    """Parse a feed into an N-Triples file, counting and checking it. Raises :class:`IngestError`."""
+def stage(spec: SourceSpec, feed: Feed, workdir: Path, *, tap: derived.Tap | None = None) -> Staged:
+    """Parse a feed into an N-Triples file, counting and checking it; every distinct triple written is also given
+    to ``tap`` (the derivation keeps its inputs that way). Raises :class:`IngestError`."""
     report = Report(spec.id)
     run = Run(spec=spec, feed=feed, report=report)
     path = workdir / f"{spec.id}.nt"
@@ -61,6 +62,8 @@ def stage(spec: SourceSpec, feed: Feed, workdir: Path) -> Staged:
                 if line not in seen:  # a graph is a set: count each triple once
                     seen.add(line)
                     out.write(line)
+                    if tap is not None and triple[1] in tap.predicates:
+                        tap(*triple)
     except FeedError as exc:
         raise _failed(run, str(exc)) from exc
     except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
@@ -152,11 +155,14 @@ def ingest_many(
 def _stage_and_swap(store: Store, jobs: Sequence[tuple[SourceSpec, Feed]], workdir: Path, outcomes: list[Outcome],
                     say: Progress, *, all_or_nothing: bool, accept_shrink: bool) -> None:
     staged: list[Staged] = []
+    tapped: dict[Path, derived.Tap] = {}
     current = {} if accept_shrink else current_records(store)
     for spec, feed in jobs:
         say(f"parsing {spec.id} from {feed.path}")
         try:
-            item = stage(spec, feed, workdir)
+            tap = derived.Tap()
+            item = stage(spec, feed, workdir, tap=tap)
+            tapped[item.path] = tap
             refusal = shrink_refusal(item.run, current.get(spec.id))
             if refusal:
                 raise _failed(item.run, refusal)
@@ -175,7 +181,8 @@ def _stage_and_swap(store: Store, jobs: Sequence[tuple[SourceSpec, Feed]], workd
                 outcome.ok, outcome.message = False, "not loaded: another source in the same build failed"
     if staged:
         say("deriving closures and preferred values")
-        derived_item = derived.stage(store, staged, workdir)
+        derived_item = derived.stage(store, staged, workdir, tapped=tapped)
+        store.preload(derived_item)  # alongside a large source still loading, if there is one
         say(f"swapping in {len(staged)} source(s)")
         try:
             store.swap([*staged, derived_item])

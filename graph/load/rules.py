@@ -72,11 +72,16 @@ def preferred(claims: Iterable[tuple[object, object, int]]) -> dict:
     >>> preferred([("o", "USA", 4), ("o", "FRA", 1), ("o", "DEU", 1), ("o", "FRA", 1)])
     {'o': 'FRA'}
     """
-    grouped: dict[object, list[tuple[object, int]]] = defaultdict(list)
+    first: dict[object, tuple[object, int]] = {}
+    more: dict[object, list[tuple[object, int]]] = defaultdict(list)  # most things have one claim: kept apart
     for subject, value, priority in claims:
-        grouped[subject].append((value, priority))
-    chosen = {}
-    for subject, values in grouped.items():
+        if subject in first:
+            more[subject].append((value, priority))
+        else:
+            first[subject] = (value, priority)
+    chosen = {subject: value for subject, (value, _) in first.items()}
+    for subject, values in more.items():
+        values.append(first[subject])
         best = min(p for _, p in values)
         support = Counter(v for v, p in values if p == best)
         chosen[subject] = min(support, key=lambda v: (-support[v], str(v)))

@@ -1,4 +1,4 @@
-"""Answers to analyst queries, kept per data version (DESIGN §10: the graph changes only at ingest).
+"""Answers to analyst queries, kept per data version (decisions/0008-kept-answers.md: the graph changes only at ingest).
 
 A query asked again with the same text (parameters bound in) and row cap, on the same data version, gets the
 answer written the first time, from ``<home>/answers/<version>/<key>.json`` of an embedded store. ``euaigraph

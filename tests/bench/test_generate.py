@@ -139,3 +139,18 @@ def test_doctests(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.slow
+def test_the_derivation_cost_compares_the_same_ingest_with_and_without_the_derived_facts(tmp_path):
+    from bench.loads import derivation_cost
+    from euaigraph.graph.load import derived
+
+    generate(tmp_path / "graph", triples=8_000, seed=3, anchors=anchors())
+    cost = derivation_cost(tmp_path / "graph", tmp_path / "work", runs=1)
+    assert len(cost["runs"]["with"]) == len(cost["runs"]["without"]) == 1
+    assert cost["added_s"] == pytest.approx(cost["with_s"] - cost["without_s"])
+    assert derived.compute is not None and derived.Tap.__name__ == "Tap"  # the run without it patched nothing for good
+    with EmbeddedStore(tmp_path / "after", writable=True) as store:
+        ingest_many(store, jobs(tmp_path / "graph"), all_or_nothing=True)
+        assert store.count(store.current_graphs()["derived"]) > 0

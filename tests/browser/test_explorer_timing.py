@@ -1,4 +1,4 @@
-"""Measured, not asserted (timings belong to the report, DESIGN §10): how long the first page takes to become
+"""Measured, not asserted (timings belong to the report, decisions/0017-performance-targets.md): how long the first page takes to become
 interactive, and how long a 1,000-node graph view takes to draw. The test checks that what it timed is right
 (the overview's figures are there; 1,000 nodes were drawn) and prints the numbers."""
 

@@ -1,5 +1,5 @@
 """The OWL ontology: it parses, the generated vocabulary matches it, every term is documented and aligned as
-DESIGN §4 plans, nothing in it can merge distinct things, and HermiT finds it consistent."""
+the ontology's header plans, nothing in it can merge distinct things, and HermiT finds it consistent."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_every_class_and_property_has_label_and_comment(onto):
     assert not missing, "\n".join(missing)
 
 
-# DESIGN §4 "key properties": the domain and range each one implies.
+# The ontology's key properties: the domain and range each one implies.
 IMPLIED = {
     "derivedFrom": ("AIModel", "AIModel"),
     "fineTunedFrom": ("AIModel", "AIModel"),
@@ -135,7 +135,7 @@ def test_lineage_is_direct_and_aligned_to_prov(onto):
         assert (EAI_NS[sub], RDFS.subPropertyOf, EAI_NS.derivedFrom) in onto, sub
 
 
-# DESIGN §4 class table: class -> (superclasses, skos:closeMatch targets).
+# The ontology's class table: class -> (superclasses, skos:closeMatch targets).
 ALIGNMENTS = {
     "AIModel": ({PROV.Entity, SCHEMA.CreativeWork}, {f"{SPDX3}AI/AIPackage", "https://w3id.org/airo#AIModel",
                                                      "https://w3id.org/fair4ml#MLModel"}),

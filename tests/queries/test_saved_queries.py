@@ -52,3 +52,15 @@ def test_query_matches_reviewed_result_on_fixture(name, fixture_workers):
     expected_header, expected_rows = read_expected(name)
     assert header == expected_header
     assert rows == expected_rows
+
+
+def test_a_question_file_at_another_depth_is_refused_not_left_out(tmp_path):
+    from euaigraph.graph.query.saved import SavedQueryError
+
+    (tmp_path / "licences" / "drafts").mkdir(parents=True)
+    (tmp_path / "licences" / "a.rq").write_text("#+ summary: A\nSELECT * WHERE { ?s ?p ?o }\n")
+    (tmp_path / "licences" / "drafts" / "b.rq").write_text("#+ summary: B\nSELECT * WHERE { ?s ?p ?o }\n")
+    with pytest.raises(SavedQueryError, match=r"licences/drafts/b\.rq"):
+        catalogue(tmp_path)
+    (tmp_path / "licences" / "drafts" / "b.rq").unlink()
+    assert list(catalogue.__wrapped__(tmp_path)) == ["licences/a"]
