@@ -92,6 +92,8 @@ def run_size(size: int, args: argparse.Namespace, anchor_ids: dict, workroot: Pa
             say(f"  {_brief(out['load']['derivation'])}")
         out["load"]["engine"] = load_engine(folder, Path(tmp))
         say(f"  engine alone: {_brief(out['load']['engine'])}")
+        if "questions" in args.skip:  # loads only: no question is timed on any backend
+            questions = []
         memory = EmbeddedStore(home, memory=True)
         disk = None if "disk" in args.skip else EmbeddedStore(home, memory=False)
         with QueryWorkers(StoreRef(home=str(home), memory=True), size=1) as workers:
@@ -148,7 +150,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--analysis-models", type=parse_size, default=100_000, help="0 to skip the analysis")
     parser.add_argument("--skip", default="",
                         help="backends to leave out: rdflib,remote,virtuoso,jena,disk (the on-disk reader), "
-                             "derivation (the ingest timed without the derived facts)")
+                             "derivation (the ingest timed without the derived facts), questions (time the loads only)")
     parser.add_argument("--derivation-runs", type=int, default=3,
                         help="ingests with and without the derived facts, each (medians are reported)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")

@@ -100,6 +100,30 @@ def grades() -> tuple[Concept, ...]:
 
 
 @cache
+def openness_aspects() -> dict[str, str]:
+    """Dimension code (the last path segment of its IRI, lower case) -> the aspect it grades (``weights`` or ``data``).
+
+    >>> openness_aspects()["datasources_endmodel"], openness_aspects()["model-parameters-final"]
+    ('data', 'weights')
+    >>> "datasheet" in openness_aspects()
+    False
+    """
+    g = ontology()
+    return {str(code).lower(): str(g.value(aspect, SKOS.notation))
+            for aspect in g.subjects(SKOS.inScheme, EAI.OpennessAspectScheme)
+            for code in g.objects(aspect, EAI.aspectDimension)}
+
+
+def dimension_code(dimension: str) -> str:
+    """The code of a dimension IRI: its last path segment, lower case.
+
+    >>> dimension_code("https://w3id.org/euaigraph/id/concept/osai-index/DataSources_EndModel")
+    'datasources_endmodel'
+    """
+    return dimension.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+
+
+@cache
 def relation_groups() -> tuple[Concept, ...]:
     return _scheme(EAI.RelationGroupScheme)
 
@@ -167,5 +191,5 @@ def kind_of(cls: URIRef | str) -> str | None:
 
 _OWL_CLASS = URIRef("http://www.w3.org/2002/07/owl#Class")
 
-__all__ = ["Concept", "Relation", "grades", "kind_of", "kinds", "licence_classes", "lineage_properties", "ontology", "relation",
+__all__ = ["Concept", "Relation", "dimension_code", "grades", "kind_of", "kinds", "licence_classes", "lineage_properties", "ontology", "openness_aspects", "relation",
            "relation_groups", "relations", "standings"]

@@ -41,6 +41,7 @@ class EAI(DefinedNamespace):
     ControlRelations: URIRef  # concept: control
     CopyrightChapter: URIRef  # concept: Copyright
     Country: URIRef  # class: country
+    DataAspect: URIRef  # concept: training data
     DataRelations: URIRef  # concept: training data
     Dataset: URIRef  # class: dataset
     Deployment: URIRef  # class: deployment
@@ -73,6 +74,7 @@ class EAI(DefinedNamespace):
     OpenLicence: URIRef  # concept: open
     OpenRestrictedLicence: URIRef  # concept: open with restrictions
     OpenSourceExemptionIndicator: URIRef  # concept: candidate for the open-source exemptions
+    OpennessAspectScheme: URIRef  # concept scheme: aspects of openness
     OpennessAssessment: URIRef  # class: openness assessment
     OpennessClass: URIRef  # class: licence openness class
     OpennessClassScheme: URIRef  # concept scheme: licence openness classes
@@ -100,6 +102,7 @@ class EAI(DefinedNamespace):
     UnresolvedName: URIRef  # class: unresolved name
     UsageInformationPublicIndicator: URIRef  # concept: usage information public
     VideoModality: URIRef  # concept: video
+    WeightsAspect: URIRef  # concept: weights
     WeightsPublicIndicator: URIRef  # concept: weights public
     accelerator: URIRef  # datatype property: accelerator
     acceleratorCount: URIRef  # datatype property: accelerator count

@@ -187,8 +187,7 @@ def _data(store: Store, model: str) -> Component:
 
 
 def _is_data_dimension(dimension: str) -> bool:
-    key = dimension.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
-    return "datasources" in key or key in ("llmdata", "rldata", "datasets")
+    return reference.openness_aspects().get(reference.dimension_code(dimension)) == "data"
 
 
 def sovereignty_profile(store: Store, model: str, *, bloc: str = "eu", on: date | None = None,

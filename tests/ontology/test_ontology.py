@@ -240,3 +240,20 @@ def test_hermit_reports_an_inconsistent_variant(onto, tmp_path):
     broken.add((thing, RDF.type, EAI_NS.Licence))
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         _hermit(broken, tmp_path)
+
+
+def test_every_weights_or_data_dimension_the_ingesters_read_has_its_aspect():
+    """A new index generation whose weights or data dimension is not listed would drop out of the open-washing
+    question and the data part of profiles without a word; so every dimension the readers define whose label
+    speaks of weights, parameters or (training) data is listed under its aspect, and nothing else is."""
+    from euaigraph.ingest.openness_generations import GENERATIONS
+    from euaigraph.ontology import reference
+
+    aspects = reference.openness_aspects()
+    for generation in GENERATIONS:
+        for code, (label, *_rest) in generation.dimensions.items():
+            words = str(label).lower()
+            about = ("weights" if "weights" in words or "parameters" in words
+                     else "data" if ("data" in words or "sources" in words) and "sheet" not in words else None)
+            assert aspects.get(code.lower()) == about, (generation.key, code, label)
+    assert set(aspects.values()) == {"weights", "data"}
