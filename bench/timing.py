@@ -11,35 +11,21 @@ server's own timeout instead (see :mod:`bench.run`).
 
 from __future__ import annotations
 
-import signal
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+
+from euaigraph.graph.query.guard import alarm
 
 
 class Deadline(BaseException):
     """Raised by the timer inside the timed code; a BaseException so that no ``except Exception`` swallows it."""
 
 
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
+def deadline(seconds: float | None):
     """Interrupt pure-Python work (rdflib) after ``seconds`` by raising :class:`Deadline`."""
-    if not seconds:
-        yield
-        return
-
-    def _expire(signum, frame):
-        raise Deadline()
-
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return alarm(seconds, Deadline)
 
 
 @dataclass

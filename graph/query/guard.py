@@ -20,7 +20,7 @@ import re
 import signal
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,23 +108,30 @@ def lexical(text: str, *, escapes: bool = False) -> str:
 
 
 @contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`GuardOvertime` in the main thread after ``seconds`` (elsewhere: no limit, signals cannot)."""
+def alarm(seconds: float | None, error: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise ``error()`` in the main thread after ``seconds``; elsewhere (signals cannot) or without ``seconds``, no
+    limit. Only pure-Python work is interrupted: code running in Rust (Oxigraph) sees the signal when it returns."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def overtime(_signum, _frame):
-        raise GuardOvertime(f"checking the query took longer than {seconds:g} s; simplify it (long IN lists, "
-                            "many alternatives) and try again")
+    def expire(_signum, _frame):
+        raise error()
 
-    previous = signal.signal(signal.SIGALRM, overtime)
+    previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def time_limit(seconds: float | None):
+    """Raise :class:`GuardOvertime` in the main thread after ``seconds`` (elsewhere: no limit, signals cannot)."""
+    return alarm(seconds, lambda: GuardOvertime(
+        f"checking the query took longer than {seconds:g} s; simplify it (long IN lists, many alternatives) and "
+        "try again"))
 
 
 def _walk(node: object):
