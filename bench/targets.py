@@ -46,7 +46,7 @@ def _question_line(size: dict, question: str, limit: float, title: str) -> str:
         value = _median(size, question, backend)
         result = size["questions"].get(question, {}).get(backend) or {}
         parts.append(f"{name}: {_verdict(value, limit) if value is not None else result.get('status', 'not run')}")
-    return f"- {title}: " + "; ".join(parts)
+    return f"- {title}: " + ("; ".join(parts) or "not timed in this run")
 
 
 def _saved_lines(size: dict) -> list[str]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
-from euaigraph.graph.load.derived import Inputs, compute
+from euaigraph.graph.load.derived import Inputs, closure, compute
 from euaigraph.ontology.iri import bloc_iri, country_iri, model_iri, node_iri, org_iri
 from euaigraph.ontology.vocab import EAI
 
@@ -174,3 +177,13 @@ def test_an_ancestor_in_a_country_that_left_the_bloc_is_outside_it():
               (A, EAI.providedBy, uk_lab, 1), (B, EAI.providedBy, fr_lab, 1), (B, EAI.derivedFrom, A, 1)]
     assert objects(derived(claims, today=date(2019, 6, 1)), B, EAI.hasAncestorOutsideBloc) == set()
     assert objects(derived(claims, today=date(2020, 6, 1)), B, EAI.hasAncestorOutsideBloc) == {EU}
+
+
+# -- the closure against networkx's reachability, on random lineage (with and without cycles) ----------------
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 25), st.integers(0, 25)), max_size=80))
+def test_the_closure_is_what_every_node_reaches(edges):
+    edges = [(a, b) for a, b in edges if a != b]  # the derivation drops self-claims before the closure
+    g = nx.DiGraph(edges)
+    expected = {n: nx.descendants(g, n) - {n} for n in g if g.out_degree(n)}
+    assert {n: set(above) for n, above in closure(edges).items()} == expected
