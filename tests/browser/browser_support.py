@@ -159,20 +159,29 @@ def node_on_screen(page, pick: str = "id => true", title: str = "Network of the 
     return {**spot, "x": box["x"] + spot["x"], "y": box["y"] + spot["y"]}
 
 
-def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 3) -> tuple[dict, str]:
+def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 4) -> tuple[dict, str]:
     """Hover a node that ``pick`` accepts until vis-network shows its tooltip: ``(spot, tooltip text)``. A user
     whose pointer lands while the page still shifts moves it again, and so does this (from outside the node,
-    in steps, so the canvas sees the pointer arrive)."""
+    in steps, so the canvas sees the pointer arrive). vis-network shows the tooltip once the pointer has rested
+    on the node for its delay; on a loaded machine the first rest can be missed, so the pointer nudges by a pixel
+    within the node before each new wait."""
     tooltip = frame.locator(".vis-tooltip")
     for attempt in range(1, attempts + 1):
         spot = node_on_screen(page, pick)
         page.mouse.move(1, 1)
         page.mouse.move(spot["x"], spot["y"], steps=4)
-        try:
-            tooltip.wait_for(state="visible", timeout=10_000)
-        except PlaywrightTimeout as error:  # hover again; the last failure names the spot
-            if attempt == attempts:
-                raise AssertionError(f"no tooltip after hovering {spot} {attempts} times") from error
-        else:
+        shown = False
+        for nudge in (0, 1, 0):
+            if nudge:
+                page.mouse.move(spot["x"] + nudge, spot["y"] + nudge)
+            try:
+                tooltip.wait_for(state="visible", timeout=5_000)
+            except PlaywrightTimeout:
+                continue
+            shown = True
             break
+        if shown:
+            break
+        if attempt == attempts:  # the failure names the spot
+            raise AssertionError(f"no tooltip after hovering {spot} {attempts} times")
     return spot, tooltip.inner_text()
