@@ -158,6 +158,22 @@ def _answer(views: _Views, request: dict) -> tuple[bytes, bool]:
         return pickle.dumps(_error(exc)), isinstance(exc, GuardOvertime)
 
 
+def _startup_failure(ref: StoreRef, exc: BaseException) -> str:
+    """Why a worker could not open the store, in words (a MemoryError has none of its own).
+
+    >>> _startup_failure(StoreRef(home="/srv/store"), MemoryError())
+    'a query worker for embedded store at /srv/store stopped while opening the store: it ran out of memory (is EUAIGRAPH_WORKER_MEMORY_MB too low?)'
+    """
+    if isinstance(exc, MemoryError):
+        reason = f"it ran out of memory {_MEMORY_HINT}"
+    else:
+        reason = str(exc) or type(exc).__name__
+    return f"a query worker for {ref.label} stopped while opening the store: {reason}"
+
+
+_MEMORY_HINT = "(is EUAIGRAPH_WORKER_MEMORY_MB too low?)"
+
+
 def _serve(ref: StoreRef, conn: Connection) -> None:
     try:
         isolation = "none: a remote endpoint (the server is isolated instead)"
@@ -170,7 +186,7 @@ def _serve(ref: StoreRef, conn: Connection) -> None:
         views.get(ref.snapshot).execute("ASK { }")  # open the view (and copy it to memory) before declaring readiness
         conn.send_bytes(pickle.dumps(("ready", isolation)))
     except Exception as exc:  # noqa: BLE001 - report any failure to start, then stop
-        conn.send_bytes(pickle.dumps(("error", type(exc).__name__, f"could not open {ref.label}: {exc}")))
+        conn.send_bytes(pickle.dumps(("error", type(exc).__name__, _startup_failure(ref, exc))))
         return
     while True:
         try:
@@ -220,7 +236,7 @@ class _Worker:
             reply = _load(self.conn.recv_bytes(_ENVELOPE))
         except (EOFError, OSError, pickle.UnpicklingError):  # it died while opening the store (memory ceiling, crash)
             reply = ("error", "StoreError", f"a query worker for {ref.label} stopped while opening the store "
-                     "(is EUAIGRAPH_WORKER_MEMORY_MB too low?)")
+                     f"{_MEMORY_HINT}")
         if reply[0] != "ready":
             self.kill()
             raise StoreError(reply[2])

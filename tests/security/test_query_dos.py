@@ -138,12 +138,14 @@ def test_query_exhausting_memory_kills_only_its_worker(tmp_path, monkeypatch):
 
 def test_worker_that_cannot_start_reports_a_store_error(tmp_path, monkeypatch):
     """Input: a memory ceiling (64 MB) too low for a worker to open the store.
-    Expected: StoreError saying the worker stopped while opening the store (not a bare EOFError)."""
+    Expected: StoreError saying the worker stopped while opening the store and naming the memory ceiling, whether
+    the worker died (the ceiling killed it) or caught the MemoryError itself (not a bare EOFError or an empty
+    reason)."""
     monkeypatch.setenv("EUAIGRAPH_WORKER_MEMORY_MB", "64")
     with EmbeddedStore(tmp_path / "store", writable=True) as store:
         ingest(store, probe_spec("chain"), Feed.from_path(write_chain(tmp_path / "chain.ttl", 10)))
     with QueryWorkers(StoreRef(home=str(tmp_path / "store")), size=1) as workers:
-        with pytest.raises(StoreError, match="stopped while opening"):
+        with pytest.raises(StoreError, match=r"stopped while opening the store.*EUAIGRAPH_WORKER_MEMORY_MB too low"):
             run_query(workers, COUNT_CHAIN, timeout_s=30)
 
 
