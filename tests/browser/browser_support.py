@@ -128,35 +128,90 @@ def network_frame(page, title: str = "Network of the selected nodes", *, settled
     return locator
 
 
-def node_on_screen(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> dict:
-    """Where to point at a node of the drawn network: ``{id, label, x, y}`` on the page, for the first node that
-    ``pick`` (JS, id -> bool) accepts and that has a point of its own. vis-network hovers and clicks the last
-    node whose box (label included) holds the pointer, and a settled layout can still put a neighbour's label
-    over a node's centre; so the point is one no other node's box covers (the centre when it is free)."""
+def nodes_on_screen(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> list[dict]:
+    """Where to point at the nodes of the drawn network: ``{id, label, x, y}`` on the page, for every node that
+    ``pick`` (JS, id -> bool) accepts, that lies inside the frame and that has a point of its own. vis-network
+    hovers and clicks the last node whose box (label included) holds the pointer, and a settled layout can still
+    put a neighbour's label over a node's centre; so the point is one no other node's box covers (the centre when
+    it is free)."""
     element = page.locator(f"iframe[title='{title}']")
     element.scroll_into_view_if_needed()
-    spot = element.element_handle().content_frame().evaluate(f"""() => {{
+    spots = element.element_handle().content_frame().evaluate(f"""() => {{
         const pick = {pick};
         const ids = nodes.getIds();
         const boxes = Object.fromEntries(ids.map(i => [i, network.getBoundingBox(i)]));
         const inside = (p, b) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
+        const inFrame = d => d.x >= 4 && d.y >= 4 && d.x <= innerWidth - 4 && d.y <= innerHeight - 4;
+        const found = [];
         for (const id of ids.filter(pick)) {{
             const centre = network.getPositions([id])[id];
             const reach = (nodes.get(id).size || 10) * 0.7;
             const points = [centre];
             for (let dx = -reach; dx <= reach; dx += reach / 4)
                 for (let dy = -reach; dy <= reach; dy += reach / 4) points.push({{x: centre.x + dx, y: centre.y + dy}});
-            const free = points.find(p => ids.every(i => i === id || !inside(p, boxes[i])));
+            const free = points.find(p => ids.every(i => i === id || !inside(p, boxes[i])) && inFrame(network.canvasToDOM(p)));
             if (free) {{
                 const at = network.canvasToDOM(free);
-                return {{id, label: nodes.get(id).label, x: at.x, y: at.y}};
+                found.push({{id, label: nodes.get(id).label, x: at.x, y: at.y}});
             }}
         }}
-        return null;
+        return found;
     }}""")
-    assert spot, f"every node that {pick} accepts lies under another node's label"
+    assert spots, f"every node that {pick} accepts lies outside the frame or under another node's label"
     box = element.bounding_box()
-    return {**spot, "x": box["x"] + spot["x"], "y": box["y"] + spot["y"]}
+    return [{**spot, "x": box["x"] + spot["x"], "y": box["y"] + spot["y"]} for spot in spots]
+
+
+def node_on_screen(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> dict:
+    """The first of :func:`nodes_on_screen`."""
+    return nodes_on_screen(page, pick, title)[0]
+
+
+def _element_at(page, x: float, y: float) -> str:
+    """What the page has at a point, in words (tag, title, test id): the target a pointer event would reach."""
+    return page.evaluate("""([x, y]) => {
+        let e = document.elementFromPoint(x, y);
+        while (e && e.shadowRoot) {  // Streamlit isolates components in a shadow root: look inside it
+            const inner = e.shadowRoot.elementFromPoint(x, y);
+            if (!inner || inner === e) break;
+            e = inner;
+        }
+        if (!e) return 'nothing';
+        return e.tagName + (e.title ? `[${e.title}]` : '') + (e.dataset && e.dataset.testid ? `#${e.dataset.testid}` : '');
+    }""", [x, y])
+
+
+def point_at_node(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> dict:
+    """:func:`node_on_screen`, once nothing covers the network's frame at that point: a late re-render of the page
+    can move the frame or lay something over it after the point was measured, and a pointer event would then go
+    elsewhere. Fails naming what covers the point."""
+    for _ in range(20):
+        covered = []
+        for spot in nodes_on_screen(page, pick, title):
+            found = _element_at(page, spot["x"], spot["y"])
+            if found == f"IFRAME[{title}]":
+                return spot
+            covered.append(f"{spot} by {found}")
+        page.wait_for_timeout(500)
+    raise AssertionError(f"every node's point in the network's frame is covered: {covered[:3]}")
+
+
+def click_node(page, until, pick: str = "id => true", *, attempts: int = 3) -> dict:
+    """Click a node that ``pick`` accepts until ``until`` (a locator) appears; a click that lands while the page
+    still re-renders is lost, and a person would click again."""
+    for attempt in range(1, attempts + 1):
+        spot = point_at_node(page, pick)
+        page.mouse.move(spot["x"], spot["y"], steps=4)
+        page.mouse.click(spot["x"], spot["y"])
+        try:
+            until.wait_for(timeout=30_000)
+        except PlaywrightTimeout as error:
+            if attempt == attempts:
+                raise AssertionError(f"nothing happened after clicking {spot} {attempts} times; at that point: "
+                                     f"{_element_at(page, spot['x'], spot['y'])}") from error
+        else:
+            return spot
+    raise AssertionError("unreachable")
 
 
 def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 4) -> tuple[dict, str]:
@@ -167,7 +222,7 @@ def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 4) -> tuple[dic
     within the node before each new wait."""
     tooltip = frame.locator(".vis-tooltip")
     for attempt in range(1, attempts + 1):
-        spot = node_on_screen(page, pick)
+        spot = point_at_node(page, pick)
         page.mouse.move(1, 1)
         page.mouse.move(spot["x"], spot["y"], steps=4)
         shown = False
@@ -182,6 +237,7 @@ def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 4) -> tuple[dic
             break
         if shown:
             break
-        if attempt == attempts:  # the failure names the spot
-            raise AssertionError(f"no tooltip after hovering {spot} {attempts} times")
+        if attempt == attempts:  # the failure names the spot and what the page has there
+            raise AssertionError(f"no tooltip after hovering {spot} {attempts} times; at that point: "
+                                 f"{_element_at(page, spot['x'], spot['y'])}")
     return spot, tooltip.inner_text()

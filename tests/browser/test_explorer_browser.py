@@ -12,7 +12,7 @@ import zipfile
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from browser_support import SCREENSHOTS, hover_for_tooltip, network_frame, node_on_screen, open_page, watch
+from browser_support import SCREENSHOTS, click_node, hover_for_tooltip, network_frame, open_page, watch
 from explorer_support import HOSTILE_LABELS, MARKER, hostile_models
 
 from euaigraph.graph.query import formats
@@ -90,9 +90,7 @@ def test_graph_view_draws_locally_and_clicks_through_to_the_entity(page, shipped
     shown = int(page.get_by_text("Showing").first.inner_text().split()[1])
     assert int(frame.locator("body").get_attribute("data-drawn")) == shown > 1
     assert frame_element.get_attribute("sandbox") == "allow-scripts"  # no same-origin: the frame cannot reach the app
-    spot = node_on_screen(page)
-    page.mouse.click(spot["x"], spot["y"])
-    page.get_by_role("heading", name="Entity", exact=True).wait_for(timeout=60_000)
+    spot = click_node(page, page.get_by_role("heading", name="Entity", exact=True))
     page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
     assert page.locator("h2").first.inner_text().startswith(spot["label"].rstrip("…"))
     assert "iri" in parse_qs(urlparse(page.url).query)
