@@ -80,9 +80,8 @@ def derivation_cost(folder: Path, workdir: Path, *, runs: int = 3) -> dict:
 
 
 class _NoTap:
-    """A tap that keeps nothing (the run without derivation)."""
+    """A tap that is offered nothing (the run without derivation)."""
 
-    grouped: dict = {}
     predicates: frozenset = frozenset()
 
     def __call__(self, *_triple) -> None:

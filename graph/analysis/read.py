@@ -123,7 +123,7 @@ def standings(store: Store, g: nx.DiGraph, *, bloc: str = "eu", on: date | None 
     """
     if on is None or on == today():
         return {n: d["standing"].get(bloc, rules.UNKNOWN) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
-    world = derived.world(derived.gather(store, []), on)  # claims as plain strings
+    world = derived.world(derived.gather(store), on)  # claims as plain strings
     bloc_iri = str(iri.bloc_iri(bloc))
     return {n: world.standing(n, bloc_iri) for n, d in g.nodes(data=True) if d["kind"] not in _SEATLESS}
 
@@ -135,7 +135,7 @@ def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None)
         query = _PREFIX + f"""SELECT ?node ?code WHERE {{ ?node eai:jurisdictionProfile ?p .
           {_values("sp", _CONTROL_STANDINGS)} ?p ?sp {nt_term(iri.bloc_iri(bloc))} }}"""
         return dict(store.values(query))
-    world = derived.world(derived.gather(store, []), day)
+    world = derived.world(derived.gather(store), day)
     members = world.members.get(str(iri.bloc_iri(bloc)), frozenset())
     out = {}
     for thing in world.things():
@@ -146,7 +146,7 @@ def control_standings(store: Store, *, bloc: str = "eu", on: date | None = None)
 
 def bloc_members(store: Store, *, bloc: str = "eu", on: date | None = None) -> set[str]:
     """Alpha-3 codes of the countries that are members of ``bloc`` on ``on`` (default today)."""
-    world = derived.world(derived.gather(store, []), on or today())
+    world = derived.world(derived.gather(store), on or today())
     return {alpha3(c) for c in world.members.get(str(iri.bloc_iri(bloc)), frozenset())}
 
 

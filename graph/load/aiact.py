@@ -45,8 +45,10 @@ YES, NO, UNKNOWN = (answers()[p] for p in (EAI.answersYes, EAI.answersNo, EAI.an
 #: What the derivation reads, beyond the claims derived.py already gathers.
 INPUTS = (EAI.trainingComputeFLOP, EAI.parameterCount, EAI.modality, EAI.huggingFaceId, EAI.openness, EAI.dimension,
           EAI.grade, EAI.codeOfPracticeSignature)
+#: Those whose objects are figures: compared by value (the store writes a number's lexical form its own way).
+FIGURES = (EAI.trainingComputeFLOP, EAI.parameterCount)
 #: Those whose objects are literals (the derivation reads their lexical form).
-LITERAL_INPUTS = (EAI.trainingComputeFLOP, EAI.parameterCount, EAI.modality, EAI.huggingFaceId)
+LITERAL_INPUTS = (*FIGURES, EAI.modality, EAI.huggingFaceId)
 #: Every predicate the AI Act derivation writes.
 DERIVED = (EAI.aiActProfile, EAI.answersYes, EAI.answersNo, EAI.answersUnknown, EAI.preferredTrainingCompute,
            EAI.preferredParameterCount, EAI.inputModality, EAI.outputModality, EAI.codeOfPracticeSignatory)
@@ -276,7 +278,7 @@ def _dimension_grades(claims) -> dict[tuple[Node, str], list[Node]]:
     wanted = {dim: i.code for i in indicators() for dim in i.evidence_dimensions}
     out: dict[tuple[Node, str], list[Node]] = defaultdict(list)
     for model, assessment, _ in claims(EAI.openness):
-        code = wanted.get(str(dimension.get(assessment, "")).rstrip("/").rsplit("/", 1)[-1])
+        code = wanted.get(reference.dimension_code(str(dimension.get(assessment, ""))))
         if code is not None and assessment in grade:
             out[(model, code)].append(grade[assessment])
     return out

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
@@ -113,7 +112,7 @@ class Inputs:
 
 class Tap:
     """The inputs among one source's triples, kept as the source is staged, so its staged file need not be read
-    again. Keeps what :func:`gather` keeps from a file, as the same plain strings.
+    again. Keeps what :func:`gather` reads from the store's graphs once they are loaded, as the same plain strings.
 
     >>> tap = Tap()
     >>> tap(URIRef("https://a.example/m"), EAI.derivedFrom, URIRef("https://a.example/b"))
@@ -126,7 +125,7 @@ class Tap:
         #: (subject, object) by the predicate's text.
         self.grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
         #: Only triples with these predicates can be inputs (a caller may test this first, to save a call).
-        self.predicates = _WANTED | {RDF.type}
+        self.predicates = _TAPPED
 
     def __call__(self, s: Node, p: Node, o: Node) -> None:
         if not isinstance(s, URIRef):
@@ -145,15 +144,16 @@ class Tap:
 
 _WANTED, _DATED, _KINDS = frozenset(URIRef(p) for p in INPUTS), frozenset(URIRef(p) for p in _LITERAL_OBJECTS), \
     frozenset(PROFILED)
+_TAPPED = _WANTED | {RDF.type}
 
 
-def gather(store: Store, staged: Sequence[Staged], *, tapped: Mapping[Path, Tap] | None = None) -> Inputs:
-    """Read the inputs from the store (sources not being replaced) and from the staged files, as plain strings
-    (an IRI's text, a date's lexical form): the rules need nothing more, and strings hash and compare many times
-    faster than term objects at 10^6 triples. Claims about blank nodes, and objects that are literals where an IRI
-    is meant, are left out. A staged file whose triples went through a :class:`Tap` (``tapped``, by the file's
-    path) is not read again."""
-    replaced = {item.run.spec.id for item in staged} | {SPEC.id}
+def gather(store: Store, tapped: Sequence[tuple[Staged, Tap]] = ()) -> Inputs:
+    """The inputs: from the store's current graphs, except those of the sources being replaced, and from the taps
+    that kept the staged sources' inputs (``tapped``: each staged run with its tap), as plain strings (an IRI's
+    text, a date's lexical form): the rules need nothing more, and strings hash and compare many times faster than
+    term objects at 10^6 triples. Claims about blank nodes, and objects that are literals where an IRI is meant,
+    are left out, here by the query and in :class:`Tap` for staged triples."""
+    replaced = {item.run.spec.id for item, _ in tapped} | {SPEC.id}
     current = {src: g for src, g in store.current_graphs().items() if src not in replaced}
     inputs = Inputs()
     if current:
@@ -170,25 +170,26 @@ def gather(store: Store, staged: Sequence[Staged], *, tapped: Mapping[Path, Tap]
         for g, s, o in store.values(f"SELECT ?g ?s ?o WHERE {{ VALUES ?g {{ {graphs} }} VALUES ?o {{ {kinds} }} "
                                     f"GRAPH ?g {{ ?s a ?o }} FILTER(isIRI(?s)) }}"):
             inputs.add(s, _TYPE, o, by_graph.get(g, 9))
-    wanted = {ox.NamedNode(p) for p in INPUTS}
-    dated_ox = {ox.NamedNode(p) for p in _LITERAL_OBJECTS}
-    typed, kinds_ox = ox.NamedNode(_TYPE), {ox.NamedNode(str(k)) for k in PROFILED}
-    tapped = tapped or {}
-    for item in staged:
-        priority = item.run.spec.priority
-        if item.path in tapped:
-            inputs.extend(tapped[item.path], priority)
-            continue
-        for triple in ox.parse(path=str(item.path), format=ox.RdfFormat.N_TRIPLES):
-            predicate, subject, obj = triple.predicate, triple.subject, triple.object
-            if not isinstance(subject, ox.NamedNode):
-                continue
-            if predicate in wanted:
-                if isinstance(obj, ox.NamedNode) or (isinstance(obj, ox.Literal) and predicate in dated_ox):
-                    inputs.add(subject.value, predicate.value, obj.value, priority)
-            elif predicate == typed and obj in kinds_ox:
-                inputs.add(subject.value, _TYPE, obj.value, priority)
+    for item, tap in tapped:
+        inputs.extend(tap, item.run.spec.priority)
+    for figure in _FIGURES:  # "7.0e9" staged and "7000000000" read back from the store are one value
+        inputs.grouped[figure] = [(s, _value(o), priority) for s, o, priority in inputs.grouped.get(figure, ())]
     return inputs
+
+
+_FIGURES = tuple(str(p) for p in aiact.FIGURES)
+
+
+def _value(text: str) -> float | str:
+    """A figure's value, or its text when it is not a number (the rule that reads it then finds none).
+
+    >>> _value("7.0e9") == _value("7000000000"), _value("about 7B")
+    (True, 'about 7B')
+    """
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _priorities(store: Store) -> dict[str, int]:
@@ -465,14 +466,13 @@ def _nt(term: Node | str) -> str:
     return f"<{term}>" if type(term) is str else nt_term(term)
 
 
-def stage(store: Store, staged: Sequence[Staged], workdir: Path, *, tapped: Mapping[Path, Tap] | None = None
-          ) -> Staged:
-    """Compute the derived graph for the state after ``staged`` is swapped in, as a staged run (``tapped``: the
-    inputs kept while staging, by staged file, see :func:`gather`)."""
+def stage(store: Store, tapped: Sequence[tuple[Staged, Tap]], workdir: Path) -> Staged:
+    """Compute the derived graph for the state after the staged runs are swapped in, as a staged run (``tapped``:
+    each staged run with the tap that kept its inputs, see :func:`gather`)."""
     path = workdir / "derived.nt"
     report = Report(SPEC.id)
     feed = Feed(path=path, url=str(URIRef("https://w3id.org/euaigraph/ontology")), retrieved_at=datetime.now(UTC))
-    inputs = gather(store, staged, tapped=tapped)
+    inputs = gather(store, tapped)
     report.read(len(inputs))
     report.ingested(len(inputs))  # every claim gathered is an input of the computation
     triples = dict.fromkeys(compute(inputs))  # a graph is a set: each triple once

@@ -155,14 +155,14 @@ def ingest_many(
 def _stage_and_swap(store: Store, jobs: Sequence[tuple[SourceSpec, Feed]], workdir: Path, outcomes: list[Outcome],
                     say: Progress, *, all_or_nothing: bool, accept_shrink: bool) -> None:
     staged: list[Staged] = []
-    tapped: dict[Path, derived.Tap] = {}
+    taps: dict[Path, derived.Tap] = {}  # by staged file
     current = {} if accept_shrink else current_records(store)
     for spec, feed in jobs:
         say(f"parsing {spec.id} from {feed.path}")
         try:
             tap = derived.Tap()
             item = stage(spec, feed, workdir, tap=tap)
-            tapped[item.path] = tap
+            taps[item.path] = tap
             refusal = shrink_refusal(item.run, current.get(spec.id))
             if refusal:
                 raise _failed(item.run, refusal)
@@ -181,7 +181,7 @@ def _stage_and_swap(store: Store, jobs: Sequence[tuple[SourceSpec, Feed]], workd
                 outcome.ok, outcome.message = False, "not loaded: another source in the same build failed"
     if staged:
         say("deriving closures and preferred values")
-        derived_item = derived.stage(store, staged, workdir, tapped=tapped)
+        derived_item = derived.stage(store, [(item, taps[item.path]) for item in staged], workdir)
         store.preload(derived_item)  # alongside a large source still loading, if there is one
         say(f"swapping in {len(staged)} source(s)")
         try:

@@ -230,12 +230,13 @@ def catalogue(root: Path | None = None) -> dict[str, SavedQuery]:
     """Every saved query by name (``theme/slug``), sorted. Raises :class:`SavedQueryError` for an ``.rq`` file at
     any other depth, rather than leaving it out of the catalogue without a word."""
     root = root or queries_dir()
-    misplaced = sorted(str(p.relative_to(root)) for p in root.rglob("*.rq") if len(p.relative_to(root).parts) != 2)
+    found = sorted(root.rglob("*.rq"))
+    misplaced = [str(p.relative_to(root)) for p in found if len(p.relative_to(root).parts) != 2]
     if misplaced:
         raise SavedQueryError(f"{root}: saved questions are <theme>/<slug>.rq; these are elsewhere and would be "
                               f"left out: {', '.join(misplaced[:10])}")
     out = {}
-    for path in sorted(root.glob("*/*.rq")):
+    for path in found:
         name = f"{path.parent.name}/{path.stem}"
         out[name] = parse_saved(name, path.read_text(encoding="utf-8"), path=path)
     return out

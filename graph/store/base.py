@@ -89,7 +89,7 @@ def capped_solutions(parsed, row_cap: int | None) -> QueryResult:
         if row_cap is not None and n >= row_cap:
             out.truncated = True
             break
-        out.rows.append(tuple(to_rdflib(solution[v]) for v in variables))
+        out.rows.append(tuple(map(to_rdflib, solution)))  # a solution iterates its values in variable order
     return out
 
 

@@ -162,11 +162,6 @@ def nodes_on_screen(page, pick: str = "id => true", title: str = "Network of the
     return [{**spot, "x": box["x"] + spot["x"], "y": box["y"] + spot["y"]} for spot in spots]
 
 
-def node_on_screen(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> dict:
-    """The first of :func:`nodes_on_screen`."""
-    return nodes_on_screen(page, pick, title)[0]
-
-
 def _element_at(page, x: float, y: float) -> str:
     """What the page has at a point, in words (tag, title, test id): the target a pointer event would reach."""
     return page.evaluate("""([x, y]) => {
@@ -182,9 +177,9 @@ def _element_at(page, x: float, y: float) -> str:
 
 
 def point_at_node(page, pick: str = "id => true", title: str = "Network of the selected nodes") -> dict:
-    """:func:`node_on_screen`, once nothing covers the network's frame at that point: a late re-render of the page
-    can move the frame or lay something over it after the point was measured, and a pointer event would then go
-    elsewhere. Fails naming what covers the point."""
+    """The first of :func:`nodes_on_screen` whose point the page does not cover: a late re-render of the page can
+    move the frame or lay something over it after the point was measured, and a pointer event would then go
+    elsewhere. Fails naming what covers the points."""
     for _ in range(20):
         covered = []
         for spot in nodes_on_screen(page, pick, title):
@@ -196,48 +191,40 @@ def point_at_node(page, pick: str = "id => true", title: str = "Network of the s
     raise AssertionError(f"every node's point in the network's frame is covered: {covered[:3]}")
 
 
-def click_node(page, until, pick: str = "id => true", *, attempts: int = 3) -> dict:
-    """Click a node that ``pick`` accepts until ``until`` (a locator) appears; a click that lands while the page
-    still re-renders is lost, and a person would click again."""
-    for attempt in range(1, attempts + 1):
+def _point_until(page, pick: str, shown, act, *, attempts: int, timeout_ms: int, what: str) -> dict:
+    """Point at a node that ``pick`` accepts and ``act`` on it (``act(spot)``) until ``shown`` (a locator) is
+    visible; a pointer event lost while the page still re-renders is repeated, as a person would. Fails naming the
+    point and what the page has there."""
+    for _ in range(attempts):
         spot = point_at_node(page, pick)
+        act(spot)
+        try:
+            shown.wait_for(state="visible", timeout=timeout_ms)
+            return spot
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no {what} after {attempts} tries at {spot}; at that point: "
+                         f"{_element_at(page, spot['x'], spot['y'])}")
+
+
+def click_node(page, until, pick: str = "id => true") -> dict:
+    """Click a node that ``pick`` accepts until ``until`` (a locator) appears."""
+    def click(spot: dict) -> None:
         page.mouse.move(spot["x"], spot["y"], steps=4)
         page.mouse.click(spot["x"], spot["y"])
-        try:
-            until.wait_for(timeout=30_000)
-        except PlaywrightTimeout as error:
-            if attempt == attempts:
-                raise AssertionError(f"nothing happened after clicking {spot} {attempts} times; at that point: "
-                                     f"{_element_at(page, spot['x'], spot['y'])}") from error
-        else:
-            return spot
-    raise AssertionError("unreachable")
+
+    return _point_until(page, pick, until, click, attempts=3, timeout_ms=30_000, what=f"{until} after a click")
 
 
-def hover_for_tooltip(page, frame, pick: str, *, attempts: int = 4) -> tuple[dict, str]:
-    """Hover a node that ``pick`` accepts until vis-network shows its tooltip: ``(spot, tooltip text)``. A user
-    whose pointer lands while the page still shifts moves it again, and so does this (from outside the node,
-    in steps, so the canvas sees the pointer arrive). vis-network shows the tooltip once the pointer has rested
-    on the node for its delay; on a loaded machine the first rest can be missed, so the pointer nudges by a pixel
-    within the node before each new wait."""
+def hover_for_tooltip(page, frame, pick: str) -> tuple[dict, str]:
+    """Hover a node that ``pick`` accepts until vis-network shows its tooltip: ``(spot, tooltip text)``. The
+    pointer arrives from outside the node, in steps, so the canvas sees it arrive and rest for the tooltip's
+    delay (on a loaded machine the first rest can be missed; the next arrival is another)."""
     tooltip = frame.locator(".vis-tooltip")
-    for attempt in range(1, attempts + 1):
-        spot = point_at_node(page, pick)
+
+    def hover(spot: dict) -> None:
         page.mouse.move(1, 1)
         page.mouse.move(spot["x"], spot["y"], steps=4)
-        shown = False
-        for nudge in (0, 1, 0):
-            if nudge:
-                page.mouse.move(spot["x"] + nudge, spot["y"] + nudge)
-            try:
-                tooltip.wait_for(state="visible", timeout=5_000)
-            except PlaywrightTimeout:
-                continue
-            shown = True
-            break
-        if shown:
-            break
-        if attempt == attempts:  # the failure names the spot and what the page has there
-            raise AssertionError(f"no tooltip after hovering {spot} {attempts} times; at that point: "
-                                 f"{_element_at(page, spot['x'], spot['y'])}")
+
+    spot = _point_until(page, pick, tooltip, hover, attempts=8, timeout_ms=5_000, what="tooltip")
     return spot, tooltip.inner_text()
