@@ -9,7 +9,9 @@ from datetime import date
 import networkx as nx
 import streamlit as st
 
-from euaigraph.graph import QueryResult, analysis, catalogue, export, headlines, with_prefixes
+from euaigraph.graph import (Coverage, QueryResult, analysis, catalogue, coverage_of, export, headlines,
+                             with_prefixes)
+from euaigraph.graph import coverage_gaps as graph_coverage_gaps
 
 from . import data, network
 from .state import Context, warm_up
@@ -81,6 +83,17 @@ def entity(ctx: Context, iri: str) -> data.Entity | None:
 @st.cache_data(max_entries=8, show_spinner=False)
 def _sources(label: str, version: str, _store) -> list[data.SourceDetail]:
     return data.sources(_store)
+
+
+def coverage(ctx: Context, bloc: str = "eu") -> Coverage:
+    """The coverage report of the graph (per kind, per key property), once per data version."""
+    return ctx.compute(("coverage", bloc), lambda: coverage_of(ctx.store, bloc=bloc))
+
+
+def coverage_gaps(ctx: Context, kind: str, prop: str, bloc: str = "eu") -> list[tuple[str, str]]:
+    """The entities of a kind that lack a property (IRI, label), once per data version."""
+    return ctx.compute(("coverage-gaps", kind, prop, bloc),
+                       lambda: graph_coverage_gaps(ctx.store, kind=kind, prop=prop, bloc=bloc))
 
 
 def sources(ctx: Context) -> list[data.SourceDetail]:

@@ -40,7 +40,7 @@ _FRONT: dict[str, str] = {
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
     "settings": "settings", "syntax": "query.syntax",
     # coverage of the graph (per kind, per key property)
-    "Coverage": "coverage", "coverage_of": "coverage",
+    "Coverage": "coverage", "coverage_of": "coverage", "coverage_gaps": "coverage",
     # what changed between data versions, labels in the analyst's language, citing
     "diff": "diff", "versions": "versions", "citation": "citation", "labels": "labels",
 }

@@ -120,6 +120,37 @@ def _count(store: Store, pattern: str) -> int:
     return int(result.rows[0][0]) if result.rows else 0
 
 
+def _kind_named(name: str) -> Kind:
+    for kind in KINDS:
+        if kind.name == name:
+            return kind
+    raise KeyError(f"no kind {name!r}; the kinds are: {', '.join(k.name for k in KINDS)}")
+
+
+def gaps(store: Store, *, kind: str, prop: str, bloc: str = "eu", limit: int = 1000) -> list[tuple[str, str]]:
+    """The entities of ``kind`` that lack ``prop``, as (IRI, label) sorted by label, at most ``limit``: the list
+    behind one cell of the report, so a curator sees which records to complete.
+
+    Raises :class:`KeyError` naming the kinds or properties when ``kind`` or ``prop`` is not in :data:`KINDS`.
+    """
+    spec = _kind_named(kind)
+    props = dict(spec.properties)
+    if prop not in props:
+        raise KeyError(f"kind {kind!r} has no property {prop!r}; its properties are: {', '.join(props)}")
+    bloc_term = f"<{bloc_iri(bloc)}>"
+    pattern, have = (text.replace("{bloc}", bloc_term) for text in (spec.pattern, props[prop]))
+    result = store.execute(with_prefixes(
+        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {pattern} }} }} "
+        f"FILTER NOT EXISTS {{ {have} }} OPTIONAL {{ ?s rdfs:label ?l }} }} GROUP BY ?s"))
+    rows = sorted(((str(s), str(label) if label is not None else str(s)) for s, label in result.rows),
+                  key=lambda row: (row[1].casefold(), row[0]))
+    return rows[:limit]
+
+
+#: The front's name for :func:`gaps` (``from euaigraph.graph import coverage_gaps``).
+coverage_gaps = gaps
+
+
 def coverage_of(store: Store, *, bloc: str = "eu") -> Coverage:
     """The coverage of the graph in ``store``; European means a member of ``bloc`` today."""
     bloc_term = f"<{bloc_iri(bloc)}>"

@@ -1,5 +1,6 @@
 """Sources: each source with its licence, URL, version, last run and counts; the ledger of a source's last run
-(files read and skipped, records ingested, rejected and merged, notes); how to refresh.
+(files read and skipped, records ingested, rejected and merged, notes); the coverage of the graph (per kind of
+entity, how many have each key property, and which lack one); how to refresh.
 
 Every value that came from a feed or a parser message (file names, reasons, notes, URLs, versions, errors) is
 shown through dataframes, ``st.text`` or ``st.code``, never through Markdown.
@@ -8,7 +9,7 @@ shown through dataframes, ``st.text`` or ``st.code``, never through Markdown.
 import pandas as pd
 import streamlit as st
 
-from euaigraph.explorer import components, precomputed, state
+from euaigraph.explorer import components, names, precomputed, state
 from euaigraph.graph import read_ledger
 
 ctx = state.context()
@@ -47,6 +48,30 @@ elif ledger is not None:
         if rows:
             st.caption(f"{title} ({len(rows)}, at most 500 of each kind itemised)")
             st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
+
+st.subheader("Coverage of the graph")
+report = precomputed.coverage(ctx)
+st.caption("Per kind of entity, how many have each key property, counted over the graph as loaded (the same "
+           "report: `euaigraph coverage`). European means a developer seated in the EU today "
+           "(decisions/0010-european-rule.md).")
+st.dataframe(pd.DataFrame([{"kind": k.kind, "total": k.total, "property": prop, "have it": count,
+                            "share %": round(k.share(prop), 1)} for k in report.kinds for prop, count in k.counts]),
+             hide_index=True, width="stretch")
+st.text(f"European models: {report.european_models}; licence class unknown: {report.unknown_licence_class} "
+        f"({report.unknown_share:.1f} %); licence status recorded instead of a licence: "
+        f"{report.licence_status_recorded}")
+kinds = {k.kind: k for k in report.kinds}
+kind = st.selectbox("Which entities lack a property: kind", list(kinds), key="gap_kind")
+prop = st.selectbox("Property", [p for p, _ in kinds[kind].counts], key="gap_prop") if kind else None
+if kind and prop:
+    missing = precomputed.coverage_gaps(ctx, kind, prop)
+    st.caption(f"{len(missing)} of {kinds[kind].total} {kind} without {prop} "
+               f"(`euaigraph coverage --missing \"{kind}:{prop}\"`)")
+    if missing:
+        st.dataframe(pd.DataFrame({"entity": [names.entity_url(iri, label) for iri, label in missing],
+                                   "label": [label for _, label in missing]}),
+                     column_config={"entity": st.column_config.LinkColumn("entity", display_text=names.LINK_TEXT)},
+                     hide_index=True, width="stretch")
 
 for d in details:
     s = d.status

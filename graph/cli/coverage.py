@@ -8,17 +8,33 @@ import typer
 from rich.table import Table
 
 from euaigraph.graph.cli.commands import Ctx, _guarded, app, console
-from euaigraph.graph.coverage import coverage_of
+from euaigraph.graph.coverage import coverage_of, gaps
 
 
 @app.command("coverage")
 def coverage_command(
     ctx: typer.Context,
     bloc: Annotated[str, typer.Option(help="European means a member of this bloc today (eu, eea, efta, ...).")] = "eu",
+    missing: Annotated[str, typer.Option(
+        help='List the entities of one kind that lack one property, as "KIND:PROPERTY" '
+             '(e.g. "european models:release date").', show_default=False)] = "",
 ) -> None:
     """Per kind of entity, how many have each key property (licence, languages, jurisdiction, compute, funding,
-    sources), and the share of European models whose licence class is unknown."""
+    sources), and the share of European models whose licence class is unknown; with --missing, which entities
+    lack one property."""
     def action(c: Ctx):
+        if missing:
+            kind, _, prop = missing.partition(":")
+            with c.open() as store:
+                try:
+                    rows = gaps(store, kind=kind.strip(), prop=prop.strip(), bloc=bloc, limit=100_000)
+                except KeyError as exc:
+                    raise typer.BadParameter(exc.args[0], param_hint="--missing") from None
+            table = Table("entity", "label", title=f"{kind.strip()} without {prop.strip()}: {len(rows)}")
+            for iri, label in rows:
+                table.add_row(iri, label)
+            console.print(table)
+            return
         with c.open() as store:
             report = coverage_of(store, bloc=bloc)
         table = Table("kind", "total", "property", "have it", "share %")

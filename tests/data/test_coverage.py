@@ -75,3 +75,14 @@ def test_the_readme_quotes_the_report(report):
     for prop, count in european.counts:
         if prop in ("developer", "sources", "languages", "funding", "base models", "release date", "compute"):
             assert f"{prop} {count}" in row[2], (prop, count)
+
+
+def test_the_command_lists_the_entities_that_lack_a_property(shipped_home, report):
+    args = ["--store", str(shipped_home), "coverage", "--missing", "european models:release date"]
+    result = CliRunner().invoke(app, args, catch_exceptions=False, env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    european = report.kind("european models")
+    lacking = european.total - dict(european.counts)["release date"]
+    assert f"european models without release date: {lacking}" in result.output
+    bad = CliRunner().invoke(app, ["--store", str(shipped_home), "coverage", "--missing", "european models:colour"])
+    assert bad.exit_code == 2 and "its properties are" in bad.output

@@ -1,0 +1,53 @@
+"""The Sources page's coverage panel shows the report of ``euaigraph coverage`` (one computation, shown twice, equal)
+and, for a chosen kind and property, exactly the entities that lack it, as links to their pages."""
+
+from __future__ import annotations
+
+import pytest
+from explorer_support import texts
+
+from euaigraph.graph.coverage import coverage_of, gaps
+from euaigraph.graph.store.embedded import EmbeddedStore
+
+pytestmark = pytest.mark.slow
+
+
+def _coverage_frame(at):
+    return next(f.value for f in at.dataframe if list(f.value.columns) == ["kind", "total", "property", "have it",
+                                                                           "share %"])
+
+
+def test_the_panel_shows_the_report_of_the_command(open_page, shipped_home):
+    at = open_page(shipped_home, "pages/sources.py")
+    assert not at.exception
+    with EmbeddedStore(shipped_home) as store:
+        report = coverage_of(store)
+    shown = {(r["kind"], r["property"]): (r["total"], r["have it"]) for _, r in _coverage_frame(at).iterrows()}
+    assert shown == {(k.kind, prop): (k.total, count) for k in report.kinds for prop, count in k.counts}
+    assert any(f"licence class unknown: {report.unknown_licence_class} ({report.unknown_share:.1f} %)" in t
+               for t in texts(at, "text"))
+
+
+def test_the_entities_lacking_a_property_are_listed_with_links(open_page, shipped_home):
+    at = open_page(shipped_home, "pages/sources.py")
+    at.selectbox(key="gap_kind").set_value("european models").run()
+    at.selectbox(key="gap_prop").set_value("release date").run()
+    assert not at.exception
+    with EmbeddedStore(shipped_home) as store:
+        expected = gaps(store, kind="european models", prop="release date")
+    frame = next(f.value for f in at.dataframe if list(f.value.columns) == ["entity", "label"])
+    assert list(frame["label"]) == [label for _, label in expected]
+    assert all(url.startswith("entity?iri=") for url in frame["entity"])
+    assert any(f"{len(expected)} of " in c for c in texts(at, "caption"))
+
+
+def test_gaps_refuse_an_unknown_kind_or_property(shipped_home):
+    with EmbeddedStore(shipped_home) as store:
+        with pytest.raises(KeyError, match="the kinds are"):
+            gaps(store, kind="spaceships", prop="licence")
+        with pytest.raises(KeyError, match="its properties are"):
+            gaps(store, kind="european models", prop="colour")
+        report = coverage_of(store)
+        for kind in report.kinds:  # every cell of the report: total - have it = how many lack it
+            for prop, count in kind.counts:
+                assert len(gaps(store, kind=kind.kind, prop=prop, limit=100_000)) == kind.total - count, (kind, prop)
