@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import FeedError
+from .base import FeedError, Report
 from .safe_parse import DEFAULT_MAX_BYTES, decode_utf8, read_capped
 
 
@@ -35,6 +36,20 @@ class Table:
     def records(self) -> list[tuple[int, dict[str, str]]]:
         """(line, {column: value}) for the rows with exactly the header's fields."""
         return [(line, dict(zip(self.header, row))) for line, row in self.rows if len(row) == len(self.header)]
+
+    def counted(self, name: str, report: Report) -> Iterator[tuple[str, dict[str, str]]]:
+        """``(file:line, {column: value})`` for every row with the header's fields, each counted as one record
+        read; a row of empty cells is not a record, and a row with another number of fields is rejected with its
+        line (the one rule every CSV feed follows)."""
+        for line, values in self.rows:
+            if not any(v.strip() for v in values):
+                continue
+            report.read()
+            where = f"{name}:{line}"
+            if len(values) != len(self.header):
+                report.reject(where, f"{len(values)} fields where the header has {len(self.header)}")
+                continue
+            yield where, dict(zip(self.header, values, strict=True))
 
 
 def read_table(source: str, path: Path, name: str, *, delimiter: str = ",",

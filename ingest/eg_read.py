@@ -29,13 +29,14 @@ import yaml
 from . import safe_yaml
 from .aliases import aliases
 from .base import FeedError, Report
+from .csv_table import read_table
 from .model_names import name_form
 
 SOURCE_ID = "ecosystem-graphs"
 KINDS = ("model", "dataset", "application")
 _CSV_COLUMNS = {"name", "type", "dependencies"}
 #: A comma part that is a company-form suffix belongs to the name before it ("Runway AI, Inc.").
-_SUFFIX = re.compile(r"^(inc|ltd|llc|gmbh|e\.\s?v|s\.\s?a|sas|corp|co|plc|ag)\.?$", re.I)
+_SUFFIX = re.compile(r"^(inc|ltd|llc|gmbh|e\.\s?v|s\.\s?a|sas|corp|co|plc|ag)\.?$", re.IGNORECASE)
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _card_files(root: Path, files: list[Path], base: Path, report: Report) -> tu
 
 def _is_table(path: Path, where: str) -> bool:
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             return _CSV_COLUMNS <= set(next(csv.reader(handle), []))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FeedError(SOURCE_ID, f"{where}:1", f"not a readable CSV table: {exc}") from exc
@@ -173,25 +174,11 @@ def _yaml_cards(path: Path, where: str, report: Report) -> list[Card]:
 
 def _csv_cards(path: Path, where: str, report: Report, by_identity: dict[tuple[str, str], Card]) -> list[Card]:
     cards = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = next(reader)
-            line = reader.line_num + 1
-            for values in reader:
-                here, line = f"{where}:{line}", reader.line_num + 1
-                if not any(v.strip() for v in values):
-                    continue
-                report.read()
-                if len(values) != len(header):
-                    report.reject(here, f"{len(values)} fields where the header has {len(header)}")
-                    continue
-                card = _csv_card(dict(zip(header, values, strict=True)), here, path, report)
-                if card:
-                    card.copy_of = by_identity.get((name_form(card.name), name_form(card.organisation)))
-                    cards.append(card)
-        except csv.Error as exc:
-            raise FeedError(SOURCE_ID, f"{where}:{reader.line_num}", f"not a readable CSV table: {exc}") from exc
+    for here, row in read_table(SOURCE_ID, path, where).counted(where, report):
+        card = _csv_card(row, here, path, report)
+        if card:
+            card.copy_of = by_identity.get((name_form(card.name), name_form(card.organisation)))
+            cards.append(card)
     return cards
 
 

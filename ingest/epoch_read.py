@@ -20,6 +20,8 @@ from math import isfinite
 from pathlib import Path
 
 from .base import Feed, FeedError, Report
+from .csv_table import Table as CsvTable
+from .csv_table import read_table
 from .ledger import Ledger, Lineage
 
 SOURCE_ID = "epoch-ai"
@@ -122,30 +124,18 @@ def _column(cell: str) -> str:
 
 def rows(path: Path, where: str, kind: str, report: Report) -> Iterator[tuple[str, dict[str, str]]]:
     """``(file:line, row)`` for every well-formed row; each row is one record read, and a malformed one is
-    rejected with its line."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = [_column(cell) for cell in next(reader)]
-            line = reader.line_num + 1
-            for values in reader:
-                here, line = f"{where}:{line}", reader.line_num + 1
-                if not any(v.strip() for v in values):
-                    continue
-                report.read()
-                problem = _problem(header, values, TABLES[kind])
-                if problem:
-                    report.reject(here, problem)
-                else:
-                    yield here, dict(zip(header, values, strict=True))
-        except csv.Error as exc:
-            raise FeedError(SOURCE_ID, f"{where}:{reader.line_num}", f"not a readable CSV table: {exc}") from exc
+    rejected with its line (a table cut short is a :class:`FeedError`, :mod:`euaigraph.ingest.csv_table`)."""
+    table = read_table(SOURCE_ID, path, where)
+    table = CsvTable([_column(cell) for cell in table.header], table.rows)
+    for here, row in table.counted(where, report):
+        problem = _problem(row, TABLES[kind])
+        if problem:
+            report.reject(here, problem)
+        else:
+            yield here, row
 
 
-def _problem(header: list[str], values: list[str], table: Table) -> str | None:
-    if len(values) != len(header):
-        return f"{len(values)} fields where the header has {len(header)}"
-    row = dict(zip(header, values, strict=True))
+def _problem(row: dict[str, str], table: Table) -> str | None:
     if not row.get(table.name_column, "").strip():
         return f"{table.name_column} is empty"
     bad = [col for col in table.numbers if not _reads(row.get(col, ""))]

@@ -32,13 +32,7 @@ def read_derived_tables(source_id: str, tables: list[tuple[Path, str]], accepted
             report.file_skipped(rel, f"a CSV table without a {SOURCE_COLUMN!r} column: not derived from the files")
             continue
         report.file_read(rel)
-        for line, row in table.rows:
-            report.read()
-            where = f"{rel}:{line}"
-            if len(row) != len(table.header):
-                report.reject(where, f"{len(row)} fields where the header has {len(table.header)}")
-                continue
-            values = dict(zip(table.header, row))
+        for where, values in table.counted(rel, report):
             target = values[SOURCE_COLUMN].strip().lstrip("/")
             if target not in accepted:
                 report.reject(where, f"derived from {target or 'no file'}, which this run did not read (absent or "
