@@ -62,6 +62,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("all models", "?s a eai:AIModel .", _MODEL_PROPERTIES),
     Kind("developers", "?m eai:developedBy ?s .",
          (("jurisdiction", "?s eai:preferredJurisdiction ?country ."),
+          ("seat, own or through an affiliation", "?s eai:affiliatedWith?/eai:preferredJurisdiction ?country ."),
           ("control recorded", "?s eai:control ?control ."),
           ("foreign controller", "?s eai:controllingCountry ?cc . ?s eai:preferredJurisdiction ?own . "
                                  "FILTER(?cc != ?own)"),

@@ -45,9 +45,10 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "organisations": Kind(
         "organisations.yaml",
-        ("id", "name", "type", "country", "members", "controlled_by", "identifiers", "note", "sources"),
+        ("id", "name", "type", "country", "members", "affiliated_with", "controlled_by", "identifiers", "note",
+         "sources"),
         ("id", "name", "sources"),
-        (("members", "organisations"), ("controlled_by.org", "organisations")),
+        (("members", "organisations"), ("affiliated_with", "organisations"), ("controlled_by.org", "organisations")),
     ),
     "models": Kind(
         "models.yaml",

@@ -64,7 +64,8 @@ _C: dict[str, Convert] = {
 MAPPINGS: dict[str, tuple[Node, Callable[[str], URIRef], dict[str, tuple[Node, str]]]] = {
     "organisations": (EAI.Organisation, iri.org_iri, {
         "name": (RDFS.label, "text"), "type": (EAI.organisationType, "text"), "country": (EAI.jurisdiction, "country"),
-        "members": (ORG.hasMember, "org"), "note": (EAI.note, "text")}),
+        "members": (ORG.hasMember, "org"), "affiliated_with": (EAI.affiliatedWith, "org"),
+        "note": (EAI.note, "text")}),
     "models": (EAI.AIModel, iri.model_iri, {
         "name": (RDFS.label, "text"), "hf_id": (EAI.huggingFaceId, "text"), "family": (EAI.inFamily, "family"),
         "developers": (EAI.developedBy, "org"), "parameters": (EAI.parameterCount, "double"),

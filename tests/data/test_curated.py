@@ -313,11 +313,15 @@ def test_the_shipped_graph_has_no_violations(shipped_home):
     assert problems == [], "\n".join(problems)
 
 
-#: Providers whose seat no cited page states: individual developers publishing in their own name and open
-#: research communities without a legal seat. Reviewed; a provider missing from this list fails the test.
+#: Providers whose seat no cited page states, and who act through no organisation with one (``affiliated_with``):
+#: individual developers publishing in their own name and open research communities without a legal seat.
+#: Reviewed; a provider missing from this list fails the test.
 PROVIDERS_WITHOUT_KNOWN_SEAT = {
-    "bofenghuang", "bramvanroy", "discoresearch", "eurobert", "geitje-author", "jphme", "juanako-ai", "occiglot",
-    "bigscience", "pleias", "vago-solutions", "weyaxi",
+    "bofenghuang", "discoresearch", "eurobert", "geitje-author", "jphme", "juanako-ai", "bigscience",
+    "vago-solutions", "weyaxi",
+    # a company whose register entry no page read states (SlovakBERT's co-developer KInIT is seated in Slovakia),
+    # and a Horizon 2020 project consortium whose coordinator no page read names
+    "gerulata-technologies", "embeddia-consortium",
 }
 
 
@@ -329,7 +333,7 @@ def test_every_curated_model_has_a_provider_with_a_jurisdiction(shipped_home):
         missing = store.execute(f"""PREFIX eai: <https://w3id.org/euaigraph/ontology#>
             SELECT ?m ?provider WHERE {{ GRAPH <{graph}> {{ ?m a eai:AIModel }}
               OPTIONAL {{ ?m eai:providedBy ?provider }}
-              FILTER NOT EXISTS {{ ?m eai:providedBy/eai:jurisdiction ?country }} }} ORDER BY ?m""")
+              FILTER NOT EXISTS {{ ?m eai:providedBy/eai:affiliatedWith?/eai:jurisdiction ?country }} }} ORDER BY ?m""")
     assert len(models.rows) == len(records("models"))
     problems = [f"{m}: provider {p or '(none)'} has no jurisdiction" for m, p in missing.rows
                 if p is None or str(p).rsplit("/", 1)[-1] not in PROVIDERS_WITHOUT_KNOWN_SEAT]
@@ -337,6 +341,53 @@ def test_every_curated_model_has_a_provider_with_a_jurisdiction(shipped_home):
     # The list stays honest: every entry is still a provider without a seat.
     still_missing = {str(p).rsplit("/", 1)[-1] for _, p in missing.rows if p is not None}
     assert PROVIDERS_WITHOUT_KNOWN_SEAT <= still_missing, PROVIDERS_WITHOUT_KNOWN_SEAT - still_missing
+
+
+def test_affiliations_stand_for_a_seat_the_developer_lacks():
+    """``affiliated_with`` is for a developer with no legal seat of its own (decisions/0010-european-rule.md): one
+    with a country of its own never has it (the affiliation would be silently ignored), and every organisation it
+    acts through has a seat (else the affiliation adds nothing)."""
+    orgs = {o["id"]: o for o in records("organisations")}
+    problems = [f"organisations.yaml {o['id']}: has a country and affiliations" for o in orgs.values()
+                if o.get("affiliated_with") and o.get("country")]
+    problems += [f"organisations.yaml {o['id']}: affiliated with {a}, which has no country" for o in orgs.values()
+                 for a in o.get("affiliated_with") or () if not orgs[a].get("country")]
+    assert problems == [], "\n".join(problems)
+    assert any(o.get("affiliated_with") for o in orgs.values())
+
+
+@pytest.mark.slow
+def test_a_developer_acting_through_its_affiliations_takes_their_seats(shipped_home):
+    """Through the derived graph: a model whose developers are all seatless and affiliated is inside the EU
+    exactly when one of the affiliations is seated in a member country today."""
+    from euaigraph.graph.query.guard import with_prefixes
+
+    orgs = {o["id"]: o for o in records("organisations")}
+    members = _eu_members_today()
+    acting = {oid for oid, o in orgs.items() if o.get("affiliated_with") and not o.get("country")}
+    checked = 0
+    with EmbeddedStore(shipped_home) as store:
+        for model in records("models"):
+            developers = model["developers"]
+            if not set(developers) <= acting:
+                continue
+            seats = {claims(orgs[a]["country"])[0][0] for d in developers for a in orgs[d]["affiliated_with"]}
+            inside = store.execute(with_prefixes(
+                f"ASK {{ <https://w3id.org/euaigraph/id/model/{model['id']}> "
+                "eai:jurisdictionProfile/eai:insideBloc <https://w3id.org/euaigraph/id/bloc/eu> }"))
+            assert inside.boolean == bool(seats & members), (model["id"], seats)
+            checked += 1
+    assert checked, "no model is developed only by affiliated developers"
+
+
+def _eu_members_today() -> set[str]:
+    """The EU's member countries today, read from blocs.yaml itself (not through the rule under test)."""
+    from datetime import date
+
+    today = date.today().isoformat()
+    data = yaml.safe_load((CURATED / "blocs.yaml").read_text(encoding="utf-8"))
+    return {m["country"] for m in data["memberships"] if m["bloc"] == "eu" and str(m["from"]) <= today
+            and not (m.get("until") and str(m["until"]) < today)}
 
 
 # -- facts that must hold together -------------------------------------------------------------------------------------
@@ -437,3 +488,27 @@ def test_the_fmt_check_command_passes_on_the_shipped_files():
     result = CliRunner().invoke(app, ["curated", "fmt", "--check"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"{len(FILES)} file(s) checked, 0 reformatted" in result.output
+
+
+def test_every_eu_language_has_a_model_made_for_it_in_the_eu():
+    """Each of the 24 official EU languages has at least one open model made for it (at most five languages) by a
+    developer seated in the EU, directly or through an affiliation: the README states this coverage target."""
+    languages = yaml.safe_load((CURATED / "languages.yaml").read_text(encoding="utf-8"))["records"]
+    assert len(languages) == 24
+    orgs = {o["id"]: o for o in records("organisations")}
+    members = _eu_members_today()
+
+    def seated_in_the_eu(org_id: str) -> bool:
+        org = orgs[org_id]
+        seats = [claims(org["country"])[0][0]] if org.get("country") else [
+            claims(orgs[a]["country"])[0][0] for a in org.get("affiliated_with") or () if orgs[a].get("country")]
+        return any(seat in members for seat in seats)
+
+    made_for: dict[str, list[str]] = {}
+    for model in records("models"):
+        spoken = model.get("languages") or []
+        if 0 < len(spoken) <= 5 and any(seated_in_the_eu(d) for d in model["developers"]):
+            for code in spoken:
+                made_for.setdefault(code, []).append(model["id"])
+    missing = [lang["code"] for lang in languages if not made_for.get(lang["code"])]
+    assert missing == [], f"no model made in the EU for: {missing}"
