@@ -90,3 +90,38 @@ def test_the_outside_bloc_flag_agrees_with_the_lineage_walk(shipped_home):
     flagged = {row[0] for row in store.execute(with_prefixes(flag)).rows}
     assert len(walked) >= 10  # Llama, Qwen, Falcon, Gemma... have many descendants in the shipped graph
     assert flagged == walked
+
+
+def _curated(kind: str) -> dict[str, dict]:
+    from euaigraph.ingest.curated import records
+
+    return {r["id"]: r for r in records(kind)}
+
+
+def _id(iri, kind: str) -> str:
+    return str(iri).split(f"/id/{kind}/", 1)[1]
+
+
+def test_every_curated_training_machine_of_eurohpc_comes_back(shipped_results):
+    """The compute question returns exactly the (model, EuroHPC machine) links of the curated files, the national
+    models of this release's curation included."""
+    compute = _curated("compute")
+    expected = {(m["id"], f) for m in _curated("models").values() for f in m.get("trained_at") or ()
+                if compute[f].get("eurohpc")}
+    rows = shipped_results["sovereignty/trained-on-eurohpc"].records()
+    assert {(_id(r["model"], "model"), _id(r["facility"], "facility")) for r in rows} == expected
+    assert ("slovak-nlp/mistral-sk-7b", "leonardo") in expected and ("but-fit/csmpt7b", "karolina") in expected
+
+
+def test_every_curated_funding_link_with_a_participating_developer_comes_back(shipped_results):
+    """The funding chains return every curated model -> project link whose developer takes part in the project."""
+    projects = _curated("projects")
+    expected = set()
+    for model in _curated("models").values():
+        for pid in model.get("funded_by") or ():
+            project = projects[pid]
+            taking_part = {project.get("coordinator"), *(project.get("participants") or ())}
+            expected |= {(model["id"], pid) for d in model["developers"] if d in taking_part}
+    rows = shipped_results["funding/programme-project-model-chains"].records()
+    got = {(_id(r["model"], "model"), _id(r["project"], "project")) for r in rows}
+    assert expected and got == expected
