@@ -1,6 +1,6 @@
 """Choosing what the graph view shows: filters, a focus node with N hops, a node cap; and the layout.
 
-Pure functions over the entity network (:func:`euaigraph.graph.export.entity_network`); no Streamlit here.
+Pure functions over the entity network (:func:`euaigraph.graph.network.entity_network`); no Streamlit here.
 
 >>> import networkx as nx
 >>> net = nx.MultiDiGraph()

@@ -9,8 +9,8 @@ from datetime import date
 import networkx as nx
 import streamlit as st
 
-from euaigraph.graph import (Coverage, QueryResult, analysis, catalogue, coverage_of, export, headlines,
-                             with_prefixes)
+from euaigraph.graph import (Coverage, QueryResult, analysis, catalogue, coverage_of, entity_network as graph_entity_network,
+                             headlines, with_prefixes)
 from euaigraph.graph import coverage_gaps as graph_coverage_gaps
 
 from . import data, network
@@ -19,7 +19,7 @@ from .state import Context, warm_up
 
 def entity_network(ctx: Context) -> nx.MultiDiGraph:
     """The entity network (shared: never modify it; views take copies)."""
-    return ctx.compute("network", lambda: export.entity_network(ctx.store))
+    return ctx.compute("network", lambda: graph_entity_network(ctx.store))
 
 
 def node_labels(ctx: Context) -> dict[str, str]:

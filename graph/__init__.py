@@ -21,7 +21,7 @@ from typing import Any
 #: name -> the module that defines it (under euaigraph.graph unless written in full).
 _FRONT: dict[str, str] = {
     # modules used as namespaces
-    "analysis": "analysis", "export": "export", "formats": "query.formats",
+    "analysis": "analysis", "export": "export", "network": "network", "formats": "query.formats",
     # stores
     "Store": "store.base", "QueryResult": "store.base", "QueryCancelled": "store.base", "StoreError": "store.base",
     "SourceStatus": "store.base", "graph_source": "store.base", "Ledger": "store.ledger", "read_ledger": "store.ledger",
@@ -34,8 +34,8 @@ _FRONT: dict[str, str] = {
     "Param": "query.saved", "SavedQuery": "query.saved", "SavedQueryError": "query.saved", "catalogue": "query.saved",
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
     "answer_bytes": "query.answers",
-    # export
-    "REFERENCE_KINDS": "export", "regions": "export", "ELSEWHERE": "export", "UNKNOWN_REGION": "export",
+    # the entity network and snapshots
+    "REFERENCE_KINDS": "network", "regions": "network", "graphml": "network", "entity_network": "network", "ELSEWHERE": "network", "UNKNOWN_REGION": "network",
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
     "settings": "settings", "syntax": "query.syntax",
@@ -46,7 +46,7 @@ _FRONT: dict[str, str] = {
 }
 
 #: Names in the front that are modules used as namespaces (``analysis.upstream``), not objects in a module.
-_MODULES = frozenset({"analysis", "citation", "diff", "export", "formats", "headlines", "labels", "rules",
+_MODULES = frozenset({"analysis", "citation", "diff", "export", "formats", "headlines", "labels", "network", "rules",
                       "settings", "syntax", "versions"})
 
 __all__ = sorted(_FRONT)

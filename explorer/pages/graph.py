@@ -4,7 +4,7 @@ coloured by a choice; large views grouped by organisation; shared and cited exac
 import streamlit as st
 
 from euaigraph.explorer import components, frame, graphview, network, precomputed, render, results, state
-from euaigraph.graph import export
+from euaigraph.graph import graphml
 
 ctx = state.context()
 st.title("Graph")
@@ -78,7 +78,7 @@ with a.popover("Share this view", icon=":material/share:"):
 made = results.cite(ctx, "Graph view", key="graph")
 b.download_button("Download HTML", render.with_citation(shown.rendered.html, made.text()), "euaigraph-graph.html",
                   "text/html", on_click="ignore")
-c.download_button("Download GraphML", export.graphml(view.graph), "euaigraph-graph.graphml",
+c.download_button("Download GraphML", graphml(view.graph), "euaigraph-graph.graphml",
                   "application/graphml+xml", on_click="ignore")
 with d:
     st.page_link("pages/export.py", label="Snapshot of this view", icon=":material/download:",

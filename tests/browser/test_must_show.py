@@ -17,7 +17,7 @@ from browser_support import SCREENSHOTS, click_in_view, network_frame, open_page
 from editor_support import replace_and_run
 
 from euaigraph.explorer import network as views
-from euaigraph.graph.export import entity_network
+from euaigraph.graph.network import entity_network
 from euaigraph.graph.store.embedded import EmbeddedStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

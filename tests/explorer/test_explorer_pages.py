@@ -7,7 +7,7 @@ import pytest
 from explorer_support import EVIL_ORG, PAGES, hostile_models, texts
 
 from euaigraph.graph import analysis
-from euaigraph.graph.export import entity_network
+from euaigraph.graph.network import entity_network
 from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.ontology.indicators import indicators
 

@@ -16,7 +16,7 @@ from explorer_support import hostile_models
 from typer.testing import CliRunner
 
 from euaigraph import __version__
-from euaigraph.graph import export
+from euaigraph.graph import export, network
 from euaigraph.graph.cli import app
 from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.ontology.namespaces import META_GRAPH
@@ -74,7 +74,7 @@ def test_spreadsheet_safe_tables_escape_formulas(hostile_home, tmp_path):
     from euaigraph.explorer.render import render  # the explorer adds its interactive view as an extra file
 
     with EmbeddedStore(hostile_home) as store:
-        net = export.entity_network(store)
+        net = network.entity_network(store)
         net.nodes[str(hostile_models()[0])]["label"] = "=HYPERLINK(\"http://x\")"
         data, manifest = export.snapshot_bytes(store, network=net, extra={"view.html": render(net).html.encode()})
     archive = zipfile.ZipFile(io.BytesIO(data))

@@ -59,7 +59,7 @@ def test_spreadsheet_safe_csv_escapes_graph_results_and_keeps_the_header():
 def test_snapshot_network_tables_escape_formula_cells():
     """Input: an entity network whose node label is a formula. Expected: nodes-spreadsheet.csv escapes it,
     nodes.csv keeps it."""
-    from euaigraph.graph.export import network_tables
+    from euaigraph.graph.network import network_tables
 
     net = nx.MultiDiGraph()
     net.add_node("https://w3id.org/euaigraph/id/model/x", label="=HYPERLINK(\"http://evil\")", kind="model")
@@ -73,7 +73,7 @@ def test_snapshot_network_tables_escape_formula_cells():
 def test_line_break_inside_a_cell_cannot_start_a_new_row(value):
     """Input: a literal (or network label) with a CR or LF followed by a formula. Expected: the CSV still has one
     data row, whose cell is the whole value (quoted), so no spreadsheet row starts with the formula."""
-    from euaigraph.graph.export import network_tables
+    from euaigraph.graph.network import network_tables
 
     result = QueryResult(kind="select", variables=["label"], rows=[(Literal(value),)])
     for text in (to_csv(result), to_csv(result, spreadsheet_safe=True)):
