@@ -125,7 +125,7 @@ def load_yaml(path: Path) -> Any:
 
 @cache
 def records(kind: str) -> tuple[dict[str, Any], ...]:
-    """The records of one kind, checked for keys and duplicate ids (not references: see :func:`check_refs`)."""
+    """The records of one kind, checked for keys and duplicate ids (not references: see :mod:`euaigraph.ingest.curated_links`)."""
     spec = KINDS[kind]
     path = curated_dir() / spec.file
     if not path.exists():
@@ -247,25 +247,3 @@ def claims(value: Any) -> list[tuple[Any, list[dict[str, Any]] | None]]:
     if isinstance(value, list):
         return [(v, None) for v in value]
     return [(value, None)]
-
-
-def _field_values(record: dict[str, Any], field: str) -> list[Any]:
-    """Values of ``field``, or of ``outer.inner`` for a list of mappings."""
-    outer, _, inner = field.partition(".")
-    if outer not in record:
-        return []
-    if inner:
-        return [item.get(inner) for item in record[outer] or [] if isinstance(item, dict)]
-    return [value for value, _ in claims(record[outer])]
-
-
-def check_refs() -> list[str]:
-    """Every reference from one curated record to another that does not resolve, as messages."""
-    problems = []
-    for kind, spec in KINDS.items():
-        for record in records(kind):
-            for field, target in spec.refs:
-                for value in _field_values(record, field):
-                    if value not in ids(target):
-                        problems.append(f"{spec.file} {record['id']!r}: {field} {value!r} is not a {target} id")
-    return problems

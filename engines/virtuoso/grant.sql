@@ -5,4 +5,10 @@
 -- (engines/launch.py does this with passwords it makes up, and never writes them to disk.)
 DB.DBA.USER_CREATE ('{user}', '{password}');
 GRANT SPARQL_UPDATE TO "{user}";
-DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 7);
+-- Graph permissions 3 = read and write, without 4 (sponge): the writer cannot make Virtuoso fetch a URL into a
+-- graph (LOAD <url>, FROM <url> with define get:soft). SPARQL_UPDATE includes the SPARQL_SPONGE role, which may
+-- call SERVICE: no euaigraph query needs a remote endpoint, so the role loses the federated-query view and
+-- procedure (anonymous users never had them). tests/remote/test_engine_reach.py checks that no request leaves.
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 3);
+REVOKE SELECT ON DB.DBA.SPARQL_SINV_2 FROM SPARQL_SPONGE;
+REVOKE EXECUTE ON DB.DBA.SPARQL_SINV_IMP FROM SPARQL_SPONGE;

@@ -30,6 +30,7 @@ from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
 from ..curated import KINDS, CuratedError, check_record, claims, confidence, curated_dir, load_yaml
+from ..curated_links import check_affiliations, check_links, ids_beside
 from ..emit import boolean, cited_claim, date_literal, decimal, double, integer, source_record
 from ..normalise import resolve_language
 
@@ -248,6 +249,7 @@ def parse_kind(kind: str, source_id: str, feed: Feed, report: Report) -> Iterato
     if not isinstance(items, list):
         raise FeedError(source_id, path.name, "expected a mapping with a 'records' list")
     report.file_read(path.name)
+    checked: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
     for n, record in enumerate(items):
         report.read()
@@ -260,6 +262,17 @@ def parse_kind(kind: str, source_id: str, feed: Feed, report: Report) -> Iterato
             report.reject(f"{path.name} record {n + 1}", f"{where}: duplicate id (the first record stands)")
             continue
         seen.add(record["id"])
+        checked.append((n, record))
+    known = _known(kind, path.parent, frozenset(seen), report)
+    same_kind = {record["id"]: record for _, record in checked}
+    for n, record in checked:
+        try:
+            check_links(kind, record, known)
+            if kind == "organisations":
+                check_affiliations(record, same_kind)
+        except CuratedError as exc:
+            report.reject(f"{path.name} record {n + 1}", str(exc))
+            continue
         problems: list[str] = []
         triples = list(record_triples(kind, record, source_id, problems))
         if problems:
@@ -267,6 +280,16 @@ def parse_kind(kind: str, source_id: str, feed: Feed, report: Report) -> Iterato
             continue
         yield from triples
         report.ingested()
+
+
+def _known(kind: str, folder: Path, own: frozenset[str], report: Report) -> dict[str, frozenset[str] | None]:
+    """The ids each reference of ``kind`` may name: this file's own, and those of the files beside it."""
+    known: dict[str, frozenset[str] | None] = {kind: own}
+    for target in sorted({target for _, target in KINDS[kind].refs} - {kind}):
+        known[target], why = ids_beside(folder, target)
+        if why:
+            report.note(f"references to {target} not checked: {why}")
+    return known
 
 
 def _spec(kind: str, title: str, min_triples: int) -> SourceSpec:

@@ -24,12 +24,12 @@ from euaigraph.ingest.curated import (
     SOURCE_KEYS,
     CuratedError,
     check_date,
-    check_refs,
     check_url,
     claims,
     curated_dir,
     records,
 )
+from euaigraph.ingest.curated_links import check_refs
 from euaigraph.ingest.curated_format import curated_files, format_text, layout_name
 from euaigraph.ontology.indicators import chapters
 from euaigraph.ontology.iri import is_valid_key
@@ -343,17 +343,21 @@ def test_every_curated_model_has_a_provider_with_a_jurisdiction(shipped_home):
     assert PROVIDERS_WITHOUT_KNOWN_SEAT <= still_missing, PROVIDERS_WITHOUT_KNOWN_SEAT - still_missing
 
 
-def test_affiliations_stand_for_a_seat_the_developer_lacks():
-    """``affiliated_with`` is for a developer with no legal seat of its own (decisions/0010-european-rule.md): one
-    with a country of its own never has it (the affiliation would be silently ignored), and every organisation it
-    acts through has a seat (else the affiliation adds nothing)."""
-    orgs = {o["id"]: o for o in records("organisations")}
-    problems = [f"organisations.yaml {o['id']}: has a country and affiliations" for o in orgs.values()
-                if o.get("affiliated_with") and o.get("country")]
-    problems += [f"organisations.yaml {o['id']}: affiliated with {a}, which has no country" for o in orgs.values()
-                 for a in o.get("affiliated_with") or () if not orgs[a].get("country")]
-    assert problems == [], "\n".join(problems)
-    assert any(o.get("affiliated_with") for o in orgs.values())
+@pytest.mark.parametrize(("record", "message"), [
+    ({"id": "ann", "type": "person", "country": "USA", "affiliated_with": ["uni"]}, "a person records no country"),
+    ({"id": "lab", "country": "FRA", "affiliated_with": ["uni"]}, "has a country of its own"),
+    ({"id": "lab", "affiliated_with": ["lab"]}, "affiliated with itself"),
+    ({"id": "lab", "affiliated_with": ["crew"]}, "which has no seat of its own"),
+])
+def test_an_affiliation_stands_only_for_a_missing_seat(record, message):
+    """The rule the curated sources apply when read (ingest/curated_links.py): a bad affiliation is refused with
+    its record named, and the shipped files follow it (``check_refs`` in test_every_reference_resolves)."""
+    from euaigraph.ingest.curated_links import check_affiliations
+
+    orgs = {"uni": {"id": "uni", "country": "BEL"}, "crew": {"id": "crew"}, "lab": {"id": "lab"}}
+    with pytest.raises(CuratedError, match=message):
+        check_affiliations(record, orgs)
+    assert any(o.get("affiliated_with") for o in records("organisations"))
 
 
 @pytest.mark.slow

@@ -121,3 +121,61 @@ def test_a_secondary_only_record_and_a_secondary_control_get_low_confidence(tmp_
     [control] = [str(o) for s, p, o in triples if str(s) == org + "child" and str(p).endswith("#control")]
     assert conf[control] == "low"
     assert report.imbalance() is None
+
+
+ORGS_WITH_BAD_LINKS = """records:
+  - {id: uni, name: Uni, country: BEL, sources: [{url: 'https://uni.example', accessed: '2026-12-07'}]}
+  - {id: crew, name: Crew, sources: [{url: 'https://crew.example', accessed: '2026-12-07'}]}
+  - {id: ann, name: Ann, type: person, affiliated_with: [uni], sources: [{url: 'https://a.example', accessed: '2026-12-07'}]}
+  - {id: typo, name: Typo, affiliated_with: [no-such-org], sources: [{url: 'https://t.example', accessed: '2026-12-07'}]}
+  - {id: self, name: Self, affiliated_with: [self], sources: [{url: 'https://s.example', accessed: '2026-12-07'}]}
+  - {id: hop, name: Hop, affiliated_with: [crew], sources: [{url: 'https://h.example', accessed: '2026-12-07'}]}
+  - {id: both, name: Both, country: FRA, affiliated_with: [uni], sources: [{url: 'https://b.example', accessed: '2026-12-07'}]}
+  - {id: bob, name: Bob, type: person, country: USA, sources: [{url: 'https://bob.example', accessed: '2026-12-07'}]}
+  - {id: null-entry, name: N, affiliated_with: [null], sources: [{url: 'https://n.example', accessed: '2026-12-07'}]}
+  - {id: map-entry, name: M, affiliated_with: [{org: uni}], sources: [{url: 'https://m.example', accessed: '2026-12-07'}]}
+  - {id: dots, name: D, affiliated_with: ['uni/../x'], sources: [{url: 'https://d.example', accessed: '2026-12-07'}]}
+  - {id: group, name: G, type: consortium, members: [uni, ghost], sources: [{url: 'https://g.example', accessed: '2026-12-07'}]}
+"""
+
+
+def test_links_that_do_not_resolve_or_stand_for_no_missing_seat_are_rejected(tmp_path):
+    """An affiliation or membership naming no record, itself, a seatless organisation, or beside a seat of its own
+    is refused with its record named; nothing is loaded from it, and the ledger balances."""
+    path = tmp_path / "organisations.yaml"
+    path.write_text(ORGS_WITH_BAD_LINKS, encoding="utf-8")
+    spec = next(s for s in SOURCES if s.id == "curated-organisations")
+    report, triples = _run(spec, path)
+    assert report.imbalance() is None
+    assert (report.records_read, report.records_ingested) == (12, 3)
+    reasons = {r.where: r.reason for r in report.rejected}
+    assert "affiliated_with 'no-such-org' names no record of organisations.yaml" in reasons["organisations.yaml record 4"]
+    assert "affiliated with itself" in reasons["organisations.yaml record 5"]
+    assert "'crew', which has no seat of its own" in reasons["organisations.yaml record 6"]
+    assert "has a country of its own and affiliated_with" in reasons["organisations.yaml record 7"]
+    assert "a person records no country" in reasons["organisations.yaml record 8"]
+    assert "affiliated_with None names no record" in reasons["organisations.yaml record 9"]
+    assert "names no record of organisations.yaml" in reasons["organisations.yaml record 10"]
+    assert "affiliated_with 'uni/../x'" in reasons["organisations.yaml record 11"]
+    assert "members 'ghost' names no record of organisations.yaml" in reasons["organisations.yaml record 12"]
+    subjects = {str(s).rsplit("/", 1)[-1] for s, _, _ in triples if "/id/org/" in str(s)}
+    assert subjects == {"uni", "crew", "ann"}
+
+
+def test_references_to_another_kind_are_checked_against_the_file_beside_it(tmp_path):
+    model = ("records:\n  - {{id: m/one, name: One, developers: [{dev}], "
+             "sources: [{{url: 'https://m.example', accessed: '2026-12-07'}}]}}\n")
+    spec = next(s for s in SOURCES if s.id == "curated-models")
+    (tmp_path / "models.yaml").write_text(model.format(dev="ghost"), encoding="utf-8")
+    report, _ = _run(spec, tmp_path / "models.yaml")  # no organisations.yaml beside it: unchecked, and said so
+    assert report.records_ingested == 1
+    assert any("references to organisations not checked: no organisations.yaml beside it" in n for n in report.notes)
+    (tmp_path / "organisations.yaml").write_text(
+        "records:\n  - {id: real, name: Real, sources: [{url: 'https://r.example', accessed: '2026-12-07'}]}\n",
+        encoding="utf-8")
+    report, triples = _run(spec, tmp_path / "models.yaml")
+    assert report.records_ingested == 0 and not triples
+    assert "developers 'ghost' names no record of organisations.yaml" in report.rejected[0].reason
+    (tmp_path / "models.yaml").write_text(model.format(dev="real"), encoding="utf-8")
+    report, _ = _run(spec, tmp_path / "models.yaml")
+    assert report.records_ingested == 1 and not any("organisations" in n for n in report.notes)
