@@ -67,7 +67,7 @@ def findings(ctx: Context, bloc: str = "eu") -> list[headlines.Finding]:
 def start(ctx: Context) -> None:
     """Begin the background work for this data version (no-op after the first call)."""
     if not ctx.empty:
-        warm_up(ctx, lambda: findings(ctx), lambda: default_view(ctx))
+        warm_up(ctx, lambda: findings(ctx), lambda: default_view(ctx), lambda: coverage(ctx))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

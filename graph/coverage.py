@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from euaigraph.ingest.sources.blocs import blocs
 from euaigraph.ontology.iri import bloc_iri
 
 from euaigraph.graph.query.run import with_prefixes
@@ -135,12 +136,22 @@ def _kind_named(name: str) -> Kind:
     raise KeyError(f"no kind {name!r}; the kinds are: {', '.join(k.name for k in KINDS)}")
 
 
-def gaps(store: Store, *, kind: str, prop: str, bloc: str = "eu", limit: int = 1000) -> list[tuple[str, str]]:
-    """The entities of ``kind`` that lack ``prop``, as (IRI, label) sorted by label, at most ``limit``: the list
-    behind one cell of the report, so a curator sees which records to complete.
+def check_bloc(bloc: str) -> str:
+    """``bloc`` when it is one of the blocs of the reference data; :class:`KeyError` naming them otherwise (an
+    unknown bloc would count every model as outside it)."""
+    if bloc not in blocs():
+        raise KeyError(f"bloc {bloc!r} is not one of {', '.join(blocs())}")
+    return bloc
 
-    Raises :class:`KeyError` naming the kinds or properties when ``kind`` or ``prop`` is not in :data:`KINDS`.
+
+def gaps(store: Store, *, kind: str, prop: str, bloc: str = "eu",
+         limit: int | None = None) -> list[tuple[str, str]]:
+    """The entities of ``kind`` that lack ``prop``, as (IRI, label) sorted by label (all of them, or the first
+    ``limit``): the list behind one cell of the report, so a curator sees which records to complete.
+
+    Raises :class:`KeyError` naming the kinds, properties or blocs when ``kind``, ``prop`` or ``bloc`` is not one.
     """
+    check_bloc(bloc)
     spec = _kind_named(kind)
     props = dict(spec.properties)
     if prop not in props:
@@ -152,7 +163,7 @@ def gaps(store: Store, *, kind: str, prop: str, bloc: str = "eu", limit: int = 1
         f"FILTER NOT EXISTS {{ {have} }} OPTIONAL {{ ?s rdfs:label ?l }} }} GROUP BY ?s"))
     rows = sorted(((str(s), str(label) if label is not None else str(s)) for s, label in result.rows),
                   key=lambda row: (row[1].casefold(), row[0]))
-    return rows[:limit]
+    return rows if limit is None else rows[:limit]
 
 
 #: The front's name for :func:`gaps` (``from euaigraph.graph import coverage_gaps``).
@@ -160,7 +171,9 @@ coverage_gaps = gaps
 
 
 def coverage_of(store: Store, *, bloc: str = "eu") -> Coverage:
-    """The coverage of the graph in ``store``; European means a member of ``bloc`` today."""
+    """The coverage of the graph in ``store``; European means a member of ``bloc`` today (:class:`KeyError` for a
+    bloc the reference data does not have)."""
+    check_bloc(bloc)
     bloc_term = f"<{bloc_iri(bloc)}>"
     kinds = []
     for kind in KINDS:

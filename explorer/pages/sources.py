@@ -12,6 +12,9 @@ import streamlit as st
 from euaigraph.explorer import components, names, precomputed, state
 from euaigraph.graph import read_ledger
 
+#: At most this many entities of a gap are listed on the page (the caption gives the count of all of them).
+GAPS_SHOWN = 2000
+
 ctx = state.context()
 st.title("Sources")
 components.require_graph(ctx)
@@ -61,17 +64,20 @@ st.text(f"European models: {report.european_models}; licence class unknown: {rep
         f"({report.unknown_share:.1f} %); licence status recorded instead of a licence: "
         f"{report.licence_status_recorded}")
 kinds = {k.kind: k for k in report.kinds}
-kind = st.selectbox("Which entities lack a property: kind", list(kinds), key="gap_kind")
-prop = st.selectbox("Property", [p for p, _ in kinds[kind].counts], key="gap_prop") if kind else None
-if kind and prop:
-    missing = precomputed.coverage_gaps(ctx, kind, prop)
-    st.caption(f"{len(missing)} of {kinds[kind].total} {kind} without {prop} "
-               f"(`euaigraph coverage --missing \"{kind}:{prop}\"`)")
-    if missing:
-        st.dataframe(pd.DataFrame({"entity": [names.entity_url(iri, label) for iri, label in missing],
-                                   "label": [label for _, label in missing]}),
-                     column_config={"entity": st.column_config.LinkColumn("entity", display_text=names.LINK_TEXT)},
-                     hide_index=True, width="stretch")
+kind = components.choose_one("Which entities lack a property: kind", {k: k for k in kinds}, param="gap_kind")
+props = [p for p, _ in kinds[kind].counts]
+prop = components.choose_one("Property", {p: p for p in props}, param="gap_prop")
+lacking = kinds[kind].total - dict(kinds[kind].counts)[prop]
+missing = precomputed.coverage_gaps(ctx, kind, prop)
+shown = missing[:GAPS_SHOWN]
+st.caption(f"{lacking} of {kinds[kind].total} {kind} without {prop}"
+           + (f"; the first {len(shown)} by label below" if len(shown) < lacking else "")
+           + f' (every one: `euaigraph coverage --missing "{kind}:{prop}" --format csv`)')
+if shown:
+    st.dataframe(pd.DataFrame({"entity": [names.entity_url(iri, label) for iri, label in shown],
+                               "label": [label for _, label in shown]}),
+                 column_config={"entity": st.column_config.LinkColumn("entity", display_text=names.LINK_TEXT)},
+                 hide_index=True, width="stretch")
 
 for d in details:
     s = d.status

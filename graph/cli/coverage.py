@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from euaigraph.graph.cli.commands import Ctx, _guarded, app, console
-from euaigraph.graph.coverage import coverage_of, gaps
+from euaigraph.graph.cli.commands import Ctx, _guarded, app, console, shown
+from euaigraph.graph.coverage import check_bloc, coverage_of, gaps
 
 
 @app.command("coverage")
@@ -18,21 +20,35 @@ def coverage_command(
     missing: Annotated[str, typer.Option(
         help='List the entities of one kind that lack one property, as "KIND:PROPERTY" '
              '(e.g. "european models:release date").', show_default=False)] = "",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or csv (the --missing list: IRI, label).")] = "table",
 ) -> None:
     """Per kind of entity, how many have each key property (licence, languages, jurisdiction, compute, funding,
     sources), and the share of European models whose licence class is unknown; with --missing, which entities
     lack one property."""
+    if fmt not in ("table", "csv"):
+        raise typer.BadParameter(f"{fmt!r} is not one of table, csv", param_hint="--format")
+    try:
+        check_bloc(bloc)
+    except KeyError as exc:
+        raise typer.BadParameter(exc.args[0], param_hint="--bloc") from None
+
     def action(c: Ctx):
         if missing:
             kind, _, prop = missing.partition(":")
             with c.open() as store:
                 try:
-                    rows = gaps(store, kind=kind.strip(), prop=prop.strip(), bloc=bloc, limit=100_000)
+                    rows = gaps(store, kind=kind.strip(), prop=prop.strip(), bloc=bloc)
                 except KeyError as exc:
                     raise typer.BadParameter(exc.args[0], param_hint="--missing") from None
-            table = Table("entity", "label", title=f"{kind.strip()} without {prop.strip()}: {len(rows)}")
+            if fmt == "csv":
+                out = csv.writer(sys.stdout, lineterminator="\n")
+                out.writerow(("entity", "label"))
+                out.writerows(rows)
+                return
+            table = Table("entity", "label", title=shown(f"{kind.strip()} without {prop.strip()}: {len(rows)}"))
+            table.columns[0].overflow = table.columns[1].overflow = "fold"  # an IRI is never cut: it is the id to fix
             for iri, label in rows:
-                table.add_row(iri, label)
+                table.add_row(shown(iri), shown(label))
             console.print(table)
             return
         with c.open() as store:

@@ -86,3 +86,14 @@ def test_the_command_lists_the_entities_that_lack_a_property(shipped_home, repor
     assert f"european models without release date: {lacking}" in result.output
     bad = CliRunner().invoke(app, ["--store", str(shipped_home), "coverage", "--missing", "european models:colour"])
     assert bad.exit_code == 2 and "its properties are" in bad.output
+
+
+def test_the_command_refuses_an_unknown_bloc_and_prints_labels_as_text(shipped_home, tmp_path):
+    runner = CliRunner()
+    bad = runner.invoke(app, ["--store", str(shipped_home), "coverage", "--bloc", "horizon"])
+    assert bad.exit_code == 2 and "is not one of" in bad.output and "horizon-associated" in bad.output
+    listed = runner.invoke(app, ["--store", str(shipped_home), "coverage", "--missing", "european models:release date",
+                                 "--format", "csv"], catch_exceptions=False)
+    assert listed.exit_code == 0
+    lines = listed.output.splitlines()
+    assert lines[0] == "entity,label" and all(line.startswith("https://w3id.org/euaigraph/id/") for line in lines[1:])

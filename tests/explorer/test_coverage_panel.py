@@ -28,17 +28,35 @@ def test_the_panel_shows_the_report_of_the_command(open_page, shipped_home):
                for t in texts(at, "text"))
 
 
+def _selectbox(at, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
 def test_the_entities_lacking_a_property_are_listed_with_links(open_page, shipped_home):
     at = open_page(shipped_home, "pages/sources.py")
-    at.selectbox(key="gap_kind").set_value("european models").run()
-    at.selectbox(key="gap_prop").set_value("release date").run()
+    _selectbox(at, "Which entities lack a property: kind").set_value("european models").run()
+    _selectbox(at, "Property").set_value("release date").run()
     assert not at.exception
+    # the first kind is the default and leaves the URL clean; the property chosen is kept in it
+    assert "gap_kind" not in at.query_params and at.query_params["gap_prop"] == "release date"
     with EmbeddedStore(shipped_home) as store:
         expected = gaps(store, kind="european models", prop="release date")
     frame = next(f.value for f in at.dataframe if list(f.value.columns) == ["entity", "label"])
     assert list(frame["label"]) == [label for _, label in expected]
     assert all(url.startswith("entity?iri=") for url in frame["entity"])
-    assert any(f"{len(expected)} of " in c for c in texts(at, "caption"))
+    assert any(c.startswith(f"{len(expected)} of ") for c in texts(at, "caption"))
+
+
+def test_a_link_reopens_the_same_gap_and_the_count_is_the_report_s(open_page, shipped_home):
+    """The kind and property are kept in the URL; the caption's count is the report's (total minus "have it"),
+    whatever the page lists."""
+    at = open_page(shipped_home, "pages/sources.py", gap_kind="all models", gap_prop="languages")
+    assert not at.exception
+    with EmbeddedStore(shipped_home) as store:
+        every = coverage_of(store).kind("all models")
+    lacking = every.total - dict(every.counts)["languages"]
+    assert _selectbox(at, "Property").value == "languages"
+    assert any(c.startswith(f"{lacking} of {every.total} all models without languages") for c in texts(at, "caption"))
 
 
 def test_gaps_refuse_an_unknown_kind_or_property(shipped_home):
@@ -50,4 +68,8 @@ def test_gaps_refuse_an_unknown_kind_or_property(shipped_home):
         report = coverage_of(store)
         for kind in report.kinds:  # every cell of the report: total - have it = how many lack it
             for prop, count in kind.counts:
-                assert len(gaps(store, kind=kind.kind, prop=prop, limit=100_000)) == kind.total - count, (kind, prop)
+                assert len(gaps(store, kind=kind.kind, prop=prop)) == kind.total - count, (kind, prop)
+        with pytest.raises(KeyError, match="is not one of"):
+            gaps(store, kind="european models", prop="licence", bloc="horizon")
+        with pytest.raises(KeyError, match="is not one of"):
+            coverage_of(store, bloc="nonsense")
