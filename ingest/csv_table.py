@@ -52,6 +52,23 @@ class Table:
             yield where, dict(zip(self.header, values, strict=True))
 
 
+def header_of(source: str, path: Path, name: str, *, max_bytes: int = 1024 * 1024) -> list[str]:
+    """The header row of a CSV file, read from its first line only (so that a bad byte further down is reported at
+    its own line by :func:`read_table`, not here). Raises FeedError for an empty file or an unreadable header."""
+    with path.open("rb") as handle:
+        head = handle.read(max_bytes)
+    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    if not first.strip():
+        raise FeedError(source, name, "an empty CSV file (no header): the download may have failed")
+    try:
+        line = first.decode("utf-8")
+        return next(csv.reader([line], strict=True), [])
+    except UnicodeDecodeError as exc:
+        raise FeedError(source, f"{name}:1", f"the header is not valid UTF-8 (byte 0x{first[exc.start]:02x})") from None
+    except csv.Error as exc:
+        raise FeedError(source, f"{name}:1", f"the header is not a CSV row: {exc}") from None
+
+
 def read_table(source: str, path: Path, name: str, *, delimiter: str = ",",
                max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
     """Parse one CSV file (UTF-8, size-capped). Raises FeedError when it is not CSV or looks cut short."""
@@ -67,7 +84,13 @@ def read_table(source: str, path: Path, name: str, *, delimiter: str = ",",
         raise FeedError(source, f"{name}:{reader.line_num}", f"not valid CSV ({exc}): the file may be cut short") from None
     if not rows:
         raise FeedError(source, name, "an empty CSV file (no header)")
+    nul = text.find("\x00")
+    if nul >= 0:  # a NUL byte is never text: a corrupt or binary file
+        raise FeedError(source, f"{name}:{text.count(chr(10), 0, nul) + 1}", "a NUL byte in a CSV table")
     header = rows[0][1]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:  # a row read into a mapping would silently keep only the last of them
+        raise FeedError(source, f"{name}:1", f"column(s) {', '.join(map(repr, repeated))} appear twice in the header")
     body = [(line, row) for line, row in rows[1:] if row]  # blank lines are not rows
     if body and len(body[-1][1]) < len(header) and not text.endswith(("\n", "\r")):
         line, row = body[-1]

@@ -17,7 +17,6 @@ repeats a card of the YAML files (same name, same organisation) is a collated co
 from __future__ import annotations
 
 import ast
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +28,7 @@ import yaml
 from . import safe_yaml
 from .aliases import aliases
 from .base import FeedError, Report
-from .csv_table import read_table
+from .csv_table import header_of, read_table
 from .model_names import name_form
 
 SOURCE_ID = "ecosystem-graphs"
@@ -142,11 +141,7 @@ def _card_files(root: Path, files: list[Path], base: Path, report: Report) -> tu
 
 
 def _is_table(path: Path, where: str) -> bool:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return _CSV_COLUMNS <= set(next(csv.reader(handle), []))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise FeedError(SOURCE_ID, f"{where}:1", f"not a readable CSV table: {exc}") from exc
+    return _CSV_COLUMNS <= set(header_of(SOURCE_ID, path, where))
 
 
 def _yaml_cards(path: Path, where: str, report: Report) -> list[Card]:
@@ -173,8 +168,12 @@ def _yaml_cards(path: Path, where: str, report: Report) -> list[Card]:
 
 
 def _csv_cards(path: Path, where: str, report: Report, by_identity: dict[tuple[str, str], Card]) -> list[Card]:
+    table = read_table(SOURCE_ID, path, where)
+    if not any(any(v.strip() for v in values) for _, values in table.rows):
+        # the collated table is never published empty: one with a header alone is a download cut short
+        raise FeedError(SOURCE_ID, where, "the collated asset table has a header and no rows: the file looks cut short")
     cards = []
-    for here, row in read_table(SOURCE_ID, path, where).counted(where, report):
+    for here, row in table.counted(where, report):
         card = _csv_card(row, here, path, report)
         if card:
             card.copy_of = by_identity.get((name_form(card.name), name_form(card.organisation)))

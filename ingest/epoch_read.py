@@ -13,7 +13,6 @@ as one of the tables below or skipped with the reason; a malformed row is reject
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from math import isfinite
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from .base import Feed, FeedError, Report
 from .csv_table import Table as CsvTable
-from .csv_table import read_table
+from .csv_table import header_of, read_table
 from .ledger import Ledger, Lineage
 
 SOURCE_ID = "epoch-ai"
@@ -111,11 +110,7 @@ def tables(root: Path, base: Path, report: Report) -> dict[str, list[Path]]:
 
 
 def _header(path: Path, where: str) -> set[str]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return {_column(cell) for cell in next(csv.reader(handle), [])}
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise FeedError(SOURCE_ID, f"{where}:1", f"not a readable CSV table: {exc}") from exc
+    return {_column(cell) for cell in header_of(SOURCE_ID, path, where)}
 
 
 def _column(cell: str) -> str:
@@ -126,6 +121,9 @@ def rows(path: Path, where: str, kind: str, report: Report) -> Iterator[tuple[st
     """``(file:line, row)`` for every well-formed row; each row is one record read, and a malformed one is
     rejected with its line (a table cut short is a :class:`FeedError`, :mod:`euaigraph.ingest.csv_table`)."""
     table = read_table(SOURCE_ID, path, where)
+    if not any(any(v.strip() for v in values) for _, values in table.rows):
+        # Epoch never publishes an empty table: one with a header alone is a download cut short
+        raise FeedError(SOURCE_ID, where, f"the {kind} table has a header and no rows: the file looks cut short")
     table = CsvTable([_column(cell) for cell in table.header], table.rows)
     for here, row in table.counted(where, report):
         problem = _problem(row, TABLES[kind])

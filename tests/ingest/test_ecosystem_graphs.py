@@ -360,3 +360,14 @@ def test_in_the_store_the_three_feeds_break_no_shape(loaded):
     report = validate_store(loaded)
     assert report.violations == [], report.violations[:10]
     assert report.quads > 40_000
+
+
+@pytest.mark.parametrize(("text", "message"), [(None, "header and no rows"), ("", "an empty CSV file")])
+def test_a_collated_table_cut_to_nothing_is_a_broken_feed(shared_data, tmp_path, text, message):
+    """The collated table is never published empty: a header alone or an empty file is refused with the file named,
+    never read as a table without records."""
+    header = csv_rows(shared_data, set()).splitlines()[0]
+    write(tmp_path, {"resources/all_assets.csv": header + "\n" if text is None else text})
+    with pytest.raises(FeedError, match=message) as caught:
+        parse_source(SPEC, tmp_path)
+    assert caught.value.where == "resources/all_assets.csv"

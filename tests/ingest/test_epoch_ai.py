@@ -164,6 +164,32 @@ def test_a_table_with_an_unterminated_quote_is_a_broken_feed(tmp_path):
         parse_source(SPEC, tmp_path)
 
 
+@pytest.mark.parametrize(("files", "where", "message"), [
+    ({"models.csv": MODELS}, "models.csv", "header and no rows"),
+    ({"models.csv": MODELS + ",,,,,,\n"}, "models.csv", "header and no rows"),
+    ({"models.csv": ""}, "models.csv", "an empty CSV file"),
+    ({"models.csv": "\ufeff"}, "models.csv", "an empty CSV file"),
+    ({"models.csv": MODELS.replace("Base model", "Parameters") + "A,Mistral AI,2024,1,2,France,3\n"},
+     "models.csv:1", "'Parameters' appear twice"),
+    ({"models.csv": MODELS + "A,Mistral\x00 AI,2024,,,France,\n"}, "models.csv:2", "a NUL byte"),
+])
+def test_a_table_cut_to_nothing_or_malformed_whole_is_a_broken_feed(tmp_path, files, where, message):
+    """A table Epoch publishes is never empty: a header alone, an empty file or a BOM alone is a download cut short,
+    refused with the file named, never read as zero records; a header naming a column twice or a NUL byte too."""
+    write(tmp_path, files)
+    with pytest.raises(FeedError, match=message) as caught:
+        parse_source(SPEC, tmp_path)
+    assert caught.value.where == where
+
+
+def test_a_bad_byte_is_reported_at_its_own_line(tmp_path):
+    rows = "".join(f"M{n},Mistral AI,2024,,,France,\n" for n in range(400))  # well past the first 8 KiB
+    (tmp_path / "models.csv").write_bytes((MODELS + rows).encode() + b"Caf\xe9,Mistral AI,2024,,,France,\n")
+    with pytest.raises(FeedError, match="not valid UTF-8") as caught:
+        parse_source(SPEC, tmp_path)
+    assert caught.value.where == "models.csv:402"
+
+
 def test_a_folder_without_epoch_tables_is_a_broken_feed(tmp_path):
     write(tmp_path, {"other.csv": "a,b\n1,2\n"})
     with pytest.raises(FeedError, match="no Epoch"):
