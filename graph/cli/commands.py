@@ -5,7 +5,6 @@ bad input."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -71,6 +70,12 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+#: Commands that only read the store: given a --store path that does not exist, they refuse instead of answering
+#: from an empty store made on the spot.
+READING = frozenset({"query", "analyse", "coverage", "diff", "identity", "export", "backup", "validate", "warm",
+                     "sources"})
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -79,6 +84,9 @@ def main(
 ) -> None:
     if store and endpoint_id:
         raise fail("give --store or --endpoint, not both", 2)
+    if store and ctx.invoked_subcommand in READING and not store.exists():
+        # a mistyped path would otherwise open an empty store and answer "nothing"
+        raise fail(f"no store at {store} (euaigraph --store {store} build makes one)", 2)
     ctx.obj = Ctx(store, endpoint_id)
 
 
@@ -272,7 +280,9 @@ def explore(
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
                "--client.showErrorDetails", "none", "--client.toolbarMode", "viewer", "--server.headless", "true"]
-    raise typer.Exit(subprocess.call(command, env=env))
+    # The launcher replaces this process (no child left serving on the port when this one is stopped).
+    sys.stdout.flush()
+    os.execve(sys.executable, command, env)
 
 
 @app.command()

@@ -99,18 +99,26 @@ def test_missing_file(tmp_path):
     ("country=Atlantis", "country='Atlantis' is not a valid country"),
 ])
 def test_bad_param(tmp_path, rq, param, message):
-    _fails(run("--store", str(tmp_path / "s"), "query", str(rq), "--param", param), 1, "error:", message)
+    _fails(run("--store", str(tmp_path), "query", str(rq), "--param", param), 1, "error:", message)
 
 
 def test_unknown_saved_query(tmp_path):
-    _fails(run("--store", str(tmp_path / "s"), "query", "no/such-question"), 1, "no saved query 'no/such-question'")
+    _fails(run("--store", str(tmp_path), "query", "no/such-question"), 1, "no saved query 'no/such-question'")
 
 
 def test_unknown_format(tmp_path, rq):
-    _fails(run("--store", str(tmp_path / "s"), "query", str(rq), "--format", "xml"), 2, "unknown format 'xml'")
-    _fails(run("--store", str(tmp_path / "s"), "export", "-o", str(tmp_path / "x"), "--format", "xml"), 2,
+    _fails(run("--store", str(tmp_path), "query", str(rq), "--format", "xml"), 2, "unknown format 'xml'")
+    _fails(run("--store", str(tmp_path), "export", "-o", str(tmp_path / "x"), "--format", "xml"), 2,
            "unknown format 'xml'")
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("command", [["coverage"], ["sources"], ["query", "models-by-jurisdiction"]])
+def test_a_reading_command_on_a_store_that_does_not_exist_is_refused(tmp_path, command):
+    """A mistyped --store would otherwise open an empty store on the spot and answer "nothing"."""
+    missing = tmp_path / "typo"
+    _fails(run("--store", str(missing), *command), 2, "no store at", "build makes one")
+    assert not missing.exists()
 
 
 def test_store_and_endpoint_together(tmp_path):

@@ -63,7 +63,7 @@ def test_ingest_refuses_a_shrink_unless_accepted_and_details_print_the_ledger(tm
 
 
 def test_details_of_an_unknown_or_never_loaded_source(tmp_path):
-    store = str(tmp_path / "store")
+    store = str(tmp_path)  # an empty store
     unknown = run("--store", store, "sources", "--details", "no-such-source")
     assert unknown.exit_code == 1 and "known sources:" in unknown.output
     never = run("--store", store, "sources", "--details", "cordis")
