@@ -178,3 +178,23 @@ def test_a_bad_link_value_is_named_with_what_replaced_it(page, shipped_explorer)
     warning.wait_for()
     assert "showing 1 instead" in warning.inner_text()
     assert page.locator("[data-testid=stAlert]").filter(has_text="colour=rainbow").count() == 1
+
+
+def test_a_link_opens_the_list_of_european_models_without_a_release_date(page, shipped_explorer, shipped_home):
+    """The curator's task: which European models still lack a release date? A link to the Sources page names the
+    gap; the page gives the count of the coverage report and lists them (the same list as the command)."""
+    from euaigraph.graph.coverage import gaps
+
+    with EmbeddedStore(shipped_home) as store:
+        lacking = gaps(store, kind="european models", prop="release date")
+    seen = watch(page)
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/sources?gap_prop={quote('release date')}", "Sources")
+    caption = page.get_by_text(f"{len(lacking)} of ", exact=False).filter(has_text="european models without release date")
+    caption.first.scroll_into_view_if_needed()
+    caption.first.wait_for(timeout=60_000)
+    grid = page.locator("[data-testid=stDataFrame]").last
+    grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    shot(page, "task-coverage-gaps")
+    assert not seen.outside, seen.outside

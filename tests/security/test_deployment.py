@@ -36,12 +36,13 @@ def test_streamlit_config_file_keeps_protection_on(option):
 @pytest.fixture
 def explore_command(monkeypatch, tmp_path) -> list[str]:
     """The command line ``euaigraph explore`` would run (captured instead of started)."""
-    import subprocess
+    import os
 
     from euaigraph.graph.cli import commands as cli
 
     captured: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "call", lambda command, **_: captured.append(command) or 0)
+    # explore replaces its own process with the launcher (os.execve): captured here instead
+    monkeypatch.setattr(os, "execve", lambda path, command, env: captured.append(command))
     result = CliRunner().invoke(cli.app, ["--store", str(tmp_path / "store"), "explore"])
     assert result.exit_code == 0, result.output
     assert len(captured) == 1
