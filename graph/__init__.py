@@ -35,7 +35,8 @@ _FRONT: dict[str, str] = {
     "QueryWorkers": "query.worker", "StoreRef": "query.worker", "Answers": "query.answers",
     "answer_bytes": "query.answers",
     # the entity network and snapshots
-    "REFERENCE_KINDS": "network", "regions": "network", "graphml": "network", "entity_network": "network", "ELSEWHERE": "network", "UNKNOWN_REGION": "network",
+    "REFERENCE_KINDS": "network", "regions": "network", "graphml": "network", "entity_network": "network",
+    "ELSEWHERE": "network", "UNKNOWN_REGION": "network",
     # reference data and rules
     "blocs": "euaigraph.ingest.sources.blocs", "headlines": "headlines", "rules": "load.rules",
     "settings": "settings", "syntax": "query.syntax",

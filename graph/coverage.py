@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from euaigraph.ingest.sources.blocs import blocs
+from euaigraph.ingest.sources.blocs import known_bloc
 from euaigraph.ontology.iri import bloc_iri
 
 from euaigraph.graph.query.run import with_prefixes
@@ -99,6 +99,10 @@ class KindCoverage:
     #: (property, how many of the kind have it), in the order of :data:`KINDS`
     counts: tuple[tuple[str, int], ...]
 
+    def lacking(self, prop: str) -> int:
+        """How many of the kind lack ``prop``."""
+        return self.total - dict(self.counts)[prop]
+
     def share(self, prop: str) -> float:
         """Percentage of the kind that has ``prop`` (0 for an empty kind)."""
         count = dict(self.counts)[prop]
@@ -129,19 +133,17 @@ def _count(store: Store, pattern: str) -> int:
     return int(result.rows[0][0]) if result.rows else 0
 
 
+def _cell(pattern: str, prop: str, bloc_term: str, *, lacking: bool) -> str:
+    """The entities of one cell of the report: those of the kind (``pattern``) that have ``prop``, or lack it."""
+    return (f"{{ SELECT DISTINCT ?s WHERE {{ {pattern} }} }} "
+            f"FILTER {'NOT ' if lacking else ''}EXISTS {{ {prop.replace('{bloc}', bloc_term)} }}")
+
+
 def _kind_named(name: str) -> Kind:
     for kind in KINDS:
         if kind.name == name:
             return kind
     raise KeyError(f"no kind {name!r}; the kinds are: {', '.join(k.name for k in KINDS)}")
-
-
-def check_bloc(bloc: str) -> str:
-    """``bloc`` when it is one of the blocs of the reference data; :class:`KeyError` naming them otherwise (an
-    unknown bloc would count every model as outside it)."""
-    if bloc not in blocs():
-        raise KeyError(f"bloc {bloc!r} is not one of {', '.join(blocs())}")
-    return bloc
 
 
 def gaps(store: Store, *, kind: str, prop: str, bloc: str = "eu",
@@ -151,16 +153,15 @@ def gaps(store: Store, *, kind: str, prop: str, bloc: str = "eu",
 
     Raises :class:`KeyError` naming the kinds, properties or blocs when ``kind``, ``prop`` or ``bloc`` is not one.
     """
-    check_bloc(bloc)
+    known_bloc(bloc)
     spec = _kind_named(kind)
     props = dict(spec.properties)
     if prop not in props:
         raise KeyError(f"kind {kind!r} has no property {prop!r}; its properties are: {', '.join(props)}")
     bloc_term = f"<{bloc_iri(bloc)}>"
-    pattern, have = (text.replace("{bloc}", bloc_term) for text in (spec.pattern, props[prop]))
+    cell = _cell(spec.pattern.replace("{bloc}", bloc_term), props[prop], bloc_term, lacking=True)
     result = store.execute(with_prefixes(
-        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {pattern} }} }} "
-        f"FILTER NOT EXISTS {{ {have} }} OPTIONAL {{ ?s rdfs:label ?l }} }} GROUP BY ?s"))
+        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {cell} OPTIONAL {{ ?s rdfs:label ?l }} }} GROUP BY ?s"))
     rows = sorted(((str(s), str(label) if label is not None else str(s)) for s, label in result.rows),
                   key=lambda row: (row[1].casefold(), row[0]))
     return rows if limit is None else rows[:limit]
@@ -173,13 +174,12 @@ coverage_gaps = gaps
 def coverage_of(store: Store, *, bloc: str = "eu") -> Coverage:
     """The coverage of the graph in ``store``; European means a member of ``bloc`` today (:class:`KeyError` for a
     bloc the reference data does not have)."""
-    check_bloc(bloc)
+    known_bloc(bloc)
     bloc_term = f"<{bloc_iri(bloc)}>"
     kinds = []
     for kind in KINDS:
         pattern = kind.pattern.replace("{bloc}", bloc_term)
-        counts = tuple((label, _count(store, f"{{ SELECT DISTINCT ?s WHERE {{ {pattern} }} }} "
-                                             f"FILTER EXISTS {{ {prop.replace('{bloc}', bloc_term)} }}"))
+        counts = tuple((label, _count(store, _cell(pattern, prop, bloc_term, lacking=False)))
                        for label, prop in kind.properties)
         kinds.append(KindCoverage(kind.name, _count(store, pattern), counts))
     european = _EUROPEAN.replace("{bloc}", bloc_term)

@@ -56,8 +56,7 @@ def header_of(source: str, path: Path, name: str, *, max_bytes: int = 1024 * 102
     """The header row of a CSV file, read from its first line only (so that a bad byte further down is reported at
     its own line by :func:`read_table`, not here). Raises FeedError for an empty file or an unreadable header."""
     with path.open("rb") as handle:
-        head = handle.read(max_bytes)
-    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+        first = handle.readline(max_bytes).removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
     if not first.strip():
         raise FeedError(source, name, "an empty CSV file (no header): the download may have failed")
     try:
@@ -70,8 +69,9 @@ def header_of(source: str, path: Path, name: str, *, max_bytes: int = 1024 * 102
 
 
 def read_table(source: str, path: Path, name: str, *, delimiter: str = ",",
-               max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
-    """Parse one CSV file (UTF-8, size-capped). Raises FeedError when it is not CSV or looks cut short."""
+               max_bytes: int = DEFAULT_MAX_BYTES, rows_required: bool = False) -> Table:
+    """Parse one CSV file (UTF-8, size-capped). Raises FeedError when it is not CSV or looks cut short; with
+    ``rows_required`` (a table its publisher never leaves empty), a header with no row is cut short too."""
     text = decode_utf8(source, path, read_capped(source, path, name=name, max_bytes=max_bytes), name=name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -96,4 +96,6 @@ def read_table(source: str, path: Path, name: str, *, delimiter: str = ",",
         line, row = body[-1]
         raise FeedError(source, f"{name}:{line}", f"the last row has {len(row)} of {len(header)} fields and no line "
                                                   f"end: the file looks cut short")
+    if rows_required and not any(any(v.strip() for v in row) for _, row in body):
+        raise FeedError(source, name, "a header and no rows: the file looks cut short")
     return Table(header, body)

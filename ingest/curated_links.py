@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .curated import KINDS, CuratedError, claims, load_yaml, records
+from .curated import KINDS, CuratedError, claims, ids, load_yaml, records
 
 #: kind -> the ids of its records, or None when that kind's records are not at hand (its references unchecked)
 Known = Mapping[str, frozenset[str] | None]
@@ -94,7 +94,7 @@ def ids_beside(folder: Path, kind: str) -> tuple[frozenset[str] | None, str | No
 
 def check_refs() -> list[str]:
     """Every reference from one shipped curated record to another that does not resolve, as messages."""
-    known = {kind: frozenset(r["id"] for r in records(kind)) for kind in KINDS}
+    known = {kind: ids(kind) for kind in KINDS}
     organisations = {r["id"]: r for r in records("organisations")}
     problems = []
     for kind in KINDS:

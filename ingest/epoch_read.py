@@ -14,12 +14,11 @@ as one of the tables below or skipped with the reason; a malformed row is reject
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import isfinite
 from pathlib import Path
 
 from .base import Feed, FeedError, Report
-from .csv_table import Table as CsvTable
 from .csv_table import header_of, read_table
 from .ledger import Ledger, Lineage
 
@@ -120,11 +119,8 @@ def _column(cell: str) -> str:
 def rows(path: Path, where: str, kind: str, report: Report) -> Iterator[tuple[str, dict[str, str]]]:
     """``(file:line, row)`` for every well-formed row; each row is one record read, and a malformed one is
     rejected with its line (a table cut short is a :class:`FeedError`, :mod:`euaigraph.ingest.csv_table`)."""
-    table = read_table(SOURCE_ID, path, where)
-    if not any(any(v.strip() for v in values) for _, values in table.rows):
-        # Epoch never publishes an empty table: one with a header alone is a download cut short
-        raise FeedError(SOURCE_ID, where, f"the {kind} table has a header and no rows: the file looks cut short")
-    table = CsvTable([_column(cell) for cell in table.header], table.rows)
+    table = read_table(SOURCE_ID, path, where, rows_required=True)  # Epoch never publishes an empty table
+    table = replace(table, header=[_column(cell) for cell in table.header])
     for here, row in table.counted(where, report):
         problem = _problem(row, TABLES[kind])
         if problem:

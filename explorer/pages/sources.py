@@ -67,7 +67,7 @@ kinds = {k.kind: k for k in report.kinds}
 kind = components.choose_one("Which entities lack a property: kind", {k: k for k in kinds}, param="gap_kind")
 props = [p for p, _ in kinds[kind].counts]
 prop = components.choose_one("Property", {p: p for p in props}, param="gap_prop")
-lacking = kinds[kind].total - dict(kinds[kind].counts)[prop]
+lacking = kinds[kind].lacking(prop)
 missing = precomputed.coverage_gaps(ctx, kind, prop)
 shown = missing[:GAPS_SHOWN]
 st.caption(f"{lacking} of {kinds[kind].total} {kind} without {prop}"

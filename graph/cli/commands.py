@@ -21,6 +21,7 @@ from rich.text import Text
 from euaigraph import __version__
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed
+from euaigraph.ingest.sources.blocs import known_bloc
 
 from euaigraph.graph import headlines
 from euaigraph.graph.query import formats
@@ -310,6 +311,10 @@ def analyse(
         day = date.fromisoformat(on) if on else None
     except ValueError:
         raise fail(f"--on expects a date YYYY-MM-DD, got {on!r}", 2) from None
+    try:
+        known_bloc(bloc)
+    except KeyError as exc:
+        raise fail(f"--bloc: {exc.args[0]}", 2) from None
     options = analysis_cli.Options(model=model, remove=list(remove or []), dimension=dimension, bloc=bloc, on=day,
                                    top_k=top_k, threshold=threshold, european_only=european_only)
 

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from euaigraph.graph.cli.commands import Ctx, _guarded, app, console, shown
-from euaigraph.graph.coverage import check_bloc, coverage_of, gaps
+from euaigraph.graph.coverage import coverage_of, gaps
+from euaigraph.ingest.sources.blocs import known_bloc
 
 
 @app.command("coverage")
@@ -28,7 +29,7 @@ def coverage_command(
     if fmt not in ("table", "csv"):
         raise typer.BadParameter(f"{fmt!r} is not one of table, csv", param_hint="--format")
     try:
-        check_bloc(bloc)
+        known_bloc(bloc)
     except KeyError as exc:
         raise typer.BadParameter(exc.args[0], param_hint="--bloc") from None
 

@@ -32,6 +32,18 @@ def blocs() -> dict[str, str]:
     return {str(b["id"]): str(b["name"]) for b in data.get("blocs") or []}
 
 
+def known_bloc(bloc: str) -> str:
+    """``bloc`` when it is one of :func:`blocs`; :class:`KeyError` naming them otherwise (an unknown bloc has no
+    members, so every count against it would silently be zero).
+
+    >>> known_bloc("eu")
+    'eu'
+    """
+    if bloc not in blocs():
+        raise KeyError(f"bloc {bloc!r} is not one of {', '.join(blocs())}")
+    return bloc
+
+
 def parse(feed: Feed, report: Report) -> Iterator[Triple]:
     data = load_yaml(feed.path) or {}
     report.file_read(feed.path.name)

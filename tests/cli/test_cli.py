@@ -297,3 +297,10 @@ def test_curated_fmt_bad_input(tmp_path):
     unknown = tmp_path / "elsewhere.yaml"
     unknown.write_text("records: []\n", encoding="utf-8")
     _fails(run("curated", "fmt", str(unknown)), 1, "elsewhere.yaml", "no curated layout")
+
+
+@pytest.mark.parametrize("command", [["coverage"], ["analyse", "languages"]])
+def test_an_unknown_bloc_is_refused_not_counted_as_empty(shipped_home, command):
+    """A bloc the reference data does not have has no members: answering would give zero everywhere."""
+    _fails(run("--store", str(shipped_home), *command, "--bloc", "nonsense"), 2, "is not one of",
+           "horizon-associated")

@@ -12,6 +12,10 @@ from euaigraph.ingest.curated import KINDS, curated_dir, records
 from euaigraph.ingest.sources.curated import SOURCES
 
 
+def _source(kind: str):
+    return next(s for s in SOURCES if s.id == f"curated-{kind}")
+
+
 def _run(spec, path):
     report = Report(spec.id)
     triples = list(spec.parse(Feed.from_path(path), report))
@@ -32,7 +36,7 @@ def test_a_folder_feed_reads_its_file_and_skips_the_others_with_a_reason(tmp_pat
     folder = tmp_path / "curated"
     shutil.copytree(curated_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "notes.txt").write_text("not data", encoding="utf-8")
-    spec = next(s for s in SOURCES if s.id == "curated-families")
+    spec = _source("families")
     report, _ = _run(spec, folder)
     read = [f.path for f in report.files if f.status == "read"]
     skipped = {f.path: f.reason for f in report.files_skipped}
@@ -76,7 +80,7 @@ BAD = """records:
 def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_path):
     path = tmp_path / "models.yaml"
     path.write_text(BAD, encoding="utf-8")
-    spec = next(s for s in SOURCES if s.id == "curated-models")
+    spec = _source("models")
     report, triples = _run(spec, path)
     assert (report.records_read, report.records_ingested, report.records_rejected) == (7, 1, 6)
     assert report.imbalance() is None
@@ -95,7 +99,7 @@ def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_pa
 def test_a_file_that_is_not_a_records_mapping_is_a_feed_error(tmp_path):
     path = tmp_path / "models.yaml"
     path.write_text("- just\n- a list\n", encoding="utf-8")
-    spec = next(s for s in SOURCES if s.id == "curated-models")
+    spec = _source("models")
     with pytest.raises(FeedError, match="curated-models: models.yaml: expected a mapping with a 'records' list"):
         _run(spec, path)
 
@@ -112,7 +116,7 @@ def test_a_secondary_only_record_and_a_secondary_control_get_low_confidence(tmp_
     name: Parent
     sources: [{url: 'https://news.example/b', accessed: '2026-12-07', secondary: true}]
 """, encoding="utf-8")
-    spec = next(s for s in SOURCES if s.id == "curated-organisations")
+    spec = _source("organisations")
     report, triples = _run(spec, path)
     about = {str(s): str(o) for s, p, o in triples if str(p).endswith("#describes")}
     conf = {about[str(s)]: str(o) for s, p, o in triples if str(p).endswith("#confidence")}
@@ -144,7 +148,7 @@ def test_links_that_do_not_resolve_or_stand_for_no_missing_seat_are_rejected(tmp
     is refused with its record named; nothing is loaded from it, and the ledger balances."""
     path = tmp_path / "organisations.yaml"
     path.write_text(ORGS_WITH_BAD_LINKS, encoding="utf-8")
-    spec = next(s for s in SOURCES if s.id == "curated-organisations")
+    spec = _source("organisations")
     report, triples = _run(spec, path)
     assert report.imbalance() is None
     assert (report.records_read, report.records_ingested) == (12, 3)
@@ -165,7 +169,7 @@ def test_links_that_do_not_resolve_or_stand_for_no_missing_seat_are_rejected(tmp
 def test_references_to_another_kind_are_checked_against_the_file_beside_it(tmp_path):
     model = ("records:\n  - {{id: m/one, name: One, developers: [{dev}], "
              "sources: [{{url: 'https://m.example', accessed: '2026-12-07'}}]}}\n")
-    spec = next(s for s in SOURCES if s.id == "curated-models")
+    spec = _source("models")
     (tmp_path / "models.yaml").write_text(model.format(dev="ghost"), encoding="utf-8")
     report, _ = _run(spec, tmp_path / "models.yaml")  # no organisations.yaml beside it: unchecked, and said so
     assert report.records_ingested == 1
