@@ -41,6 +41,8 @@ _SOURCES = ("sources", "?rec eai:describes ?s ; eai:recordUrl ?url .")
 _MODEL_PROPERTIES = (
     ("developer", "?s eai:developedBy ?dev ."),
     ("release date", "?s eai:releaseDate ?released ."),
+    # A dated page showing the model already public bounds an unknown release date (decisions/0018-release-bounds.md).
+    ("release date or a bound", "{ ?s eai:releaseDate ?released . } UNION { ?s eai:releasedNoLaterThan ?bound . }"),
     ("licence", "?s eai:weightsLicence|eai:licence ?lic ."),
     ("licence class", _LICENCE_CLASS),
     ("licence class or status", f"{{ {_LICENCE_CLASS} }} UNION {{ ?s eai:licenceStatus ?status . }}"),

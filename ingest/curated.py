@@ -12,6 +12,7 @@ the record and the field, because curated data is ours and must be right, not sk
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -25,6 +26,7 @@ import yaml
 from euaigraph.ontology import reference
 
 from . import safe_yaml
+from .emit import first_day, last_day
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -52,9 +54,9 @@ KINDS: dict[str, Kind] = {
     ),
     "models": Kind(
         "models.yaml",
-        ("id", "name", "hf_id", "family", "developers", "parameters", "released", "licence", "licence_status",
-         "base_models", "tokenizer_of", "languages", "datasets", "trained_at", "gpu_hours", "training_flop",
-         "funded_by", "gated", "version_of", "supersedes", "note", "sources"),
+        ("id", "name", "hf_id", "family", "developers", "parameters", "released", "released_no_later_than",
+         "licence", "licence_status", "base_models", "tokenizer_of", "languages", "datasets", "trained_at",
+         "gpu_hours", "training_flop", "funded_by", "gated", "version_of", "supersedes", "note", "sources"),
         ("id", "name", "developers", "sources"),
         (("family", "families"), ("developers", "organisations"), ("tokenizer_of", "models"),
          ("base_models.model", "models"),
@@ -167,6 +169,8 @@ def check_record(kind: str, record: Any, n: int) -> str:
     for status in [v for v, _ in claims(record["licence_status"])] if "licence_status" in record else []:
         if status not in LICENCE_STATUSES:
             raise CuratedError(f"{where}: licence_status {status!r} is not one of {', '.join(LICENCE_STATUSES)}")
+    if kind == "models":
+        check_release_bound(where, record)
     for control in record.get("controlled_by") or []:
         if not isinstance(control, dict) or not control.get("org"):
             raise CuratedError(f"{where}: each controlled_by entry needs an org, got {control!r}")
@@ -232,6 +236,25 @@ def check_date(where: str, field: str, value: Any) -> str:
     except ValueError as exc:
         raise CuratedError(f"{where}: {field} is not a real date: {value!r}") from exc
     return text
+
+
+def check_release_bound(where: str, record: Mapping[str, Any]) -> None:
+    """A model cannot be released after a dated page already shows it public (``released_no_later_than``).
+
+    >>> check_release_bound("m", {"released": "2024-06", "released_no_later_than": "2024-06-03"})
+    >>> check_release_bound("m", {"released": "2024-07", "released_no_later_than": "2024-06-30"})
+    Traceback (most recent call last):
+    ...
+    euaigraph.ingest.curated.CuratedError: m: released 2024-07 is after released_no_later_than 2024-06-30
+    """
+    if "released_no_later_than" not in record:
+        return
+    dates = {field: [check_date(where, field, v) for v, _ in claims(record[field])] if field in record else []
+             for field in ("released", "released_no_later_than")}
+    for released in dates["released"]:
+        for bound in dates["released_no_later_than"]:
+            if first_day(released) > last_day(bound):
+                raise CuratedError(f"{where}: released {released} is after released_no_later_than {bound}")
 
 
 def claims(value: Any) -> list[tuple[Any, list[dict[str, Any]] | None]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -42,6 +42,29 @@ def date_literal(value: Any) -> Literal | None:
                 return None
             return Literal(text, datatype=datatype)
     return None
+
+
+def first_day(text: str) -> str:
+    """The earliest day a (possibly partial) date can mean.
+
+    >>> first_day("2024"), first_day("2024-05"), first_day("2024-05-17")
+    ('2024-01-01', '2024-05-01', '2024-05-17')
+    """
+    return text + ("-01-01", "-01", "")[min(text.count("-"), 2)]
+
+
+def last_day(text: str) -> str:
+    """The latest day a (possibly partial) date can mean.
+
+    >>> last_day("2024"), last_day("2024-02"), last_day("2024-05-17")
+    ('2024-12-31', '2024-02-29', '2024-05-17')
+    """
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return text
+    month = parts[1] if len(parts) == 2 else 12
+    following = date(parts[0] + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).isoformat()
 
 
 def boolean(value: bool) -> Literal:

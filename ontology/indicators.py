@@ -8,6 +8,8 @@ graph (the ontology is loaded as a source).
 ['general-purpose', 'systemic-risk', 'open-source-exemption']
 >>> indicator("systemic-risk").compute_threshold
 1e+25
+>>> indicator("placed-before-obligations").cut_off
+'2025-08-02'
 >>> sorted(answers().values())
 ['no', 'unknown', 'yes']
 >>> [m.code for m in modalities() if m.language]
@@ -42,6 +44,8 @@ class Indicator:
     licence_class: URIRef | None = None
     evidence_dimensions: frozenset[str] = frozenset()
     broader: URIRef | None = None
+    #: The day the indicator compares a model's release with (ISO date).
+    cut_off: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ def indicators() -> tuple[Indicator, ...]:
                      parameter_threshold=_number(node, EAI.parameterThreshold),
                      licence_class=g.value(node, EAI.requiresLicenceClass),
                      evidence_dimensions=frozenset(str(v) for v in g.objects(node, EAI.evidenceDimension)),
-                     broader=g.value(node, SKOS.broader))
+                     broader=g.value(node, SKOS.broader),
+                     cut_off=str(g.value(node, EAI.cutOffDate)) if g.value(node, EAI.cutOffDate) else None)
            for node in g.subjects(SKOS.inScheme, EAI.AIActIndicatorScheme)]
     return tuple(sorted(out, key=lambda i: (i.rank, i.code)))
 

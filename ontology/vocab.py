@@ -85,6 +85,7 @@ class EAI(DefinedNamespace):
     Organisation: URIRef  # class: organisation
     Participation: URIRef  # class: participation
     Person: URIRef  # class: person
+    PlacedBeforeObligationsIndicator: URIRef  # concept: placed on the market before 2 August 2025
     PolicyInstrument: URIRef  # class: policy instrument
     Project: URIRef  # class: project
     RejectedRecord: URIRef  # class: rejected record
@@ -234,6 +235,7 @@ class EAI(DefinedNamespace):
     preferredJurisdiction: URIRef  # object property: preferred jurisdiction
     preferredLicence: URIRef  # object property: preferred licence
     preferredParameterCount: URIRef  # datatype property: preferred parameter count
+    preferredReleaseDate: URIRef  # datatype property: preferred release date
     preferredTrainingCompute: URIRef  # datatype property: preferred training compute (FLOP)
     programmeKind: URIRef  # datatype property: programme kind
     projectStatus: URIRef  # datatype property: project status
@@ -247,6 +249,7 @@ class EAI(DefinedNamespace):
     recordsRejected: URIRef  # datatype property: records rejected
     rejected: URIRef  # object property: rejected
     releaseDate: URIRef  # datatype property: release date
+    releasedNoLaterThan: URIRef  # datatype property: released no later than
     reliesOn: URIRef  # object property: relies on
     repository: URIRef  # object property: repository
     resultOf: URIRef  # object property: result of

@@ -23,7 +23,8 @@ from euaigraph.ontology.indicators import answers, indicators, scope_note
 QUESTIONS = {"general-purpose": "aiact/general-purpose", "systemic-risk": "aiact/training-compute",
              "open-source-exemption": "aiact/open-source-exemption", "weights-public": "aiact/open-source-exemption",
              "architecture-public": "aiact/open-source-exemption",
-             "usage-information-public": "aiact/open-source-exemption", "code-of-practice": "aiact/code-of-practice"}
+             "usage-information-public": "aiact/open-source-exemption", "code-of-practice": "aiact/code-of-practice",
+             "placed-before-obligations": "aiact/placed-before-obligations"}
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,20 @@ def _facts(store: Store, model: str, found: dict[str, str]) -> dict[str, tuple[F
     licence = (Fact("licence", _local(one["licence"]) if one["licence"] else "none recorded",
                     sources_of(store, {model}, ("licence", "weightsLicence"))),
                Fact("effective licence class", class_code(one["cls"]) or "unknown"))
+    released = _rows(store, model, "?d", "?m eai:preferredReleaseDate ?d")
+    bounds = sorted(str(b) for (b,) in _rows(store, model, "?b", "?m eai:releasedNoLaterThan ?b"))
+    placed = (Fact("release date", _text(released[0][0]) if released else "unknown",
+                   sources_of(store, {model}, ("releaseDate",)) if released else ()),
+              Fact("released no later than", ", ".join(bounds) or "none recorded",
+                   sources_of(store, {model}, ("releasedNoLaterThan",)) if bounds else ()),
+              Fact(next(i.label for i in indicators() if i.code == "general-purpose"),
+                   found.get("general-purpose", "unknown")))
     exemption = next(i for i in indicators() if i.code == "open-source-exemption")
     rests_on = tuple(Fact(i.label, found.get(i.code, "unknown")) for i in indicators()
                      if i.broader == exemption.iri or i.code == "systemic-risk")
     return {"general-purpose": (outputs, inputs, compute, params), "systemic-risk": (compute,),
-            "open-source-exemption": (*licence, *rests_on), **published, "code-of-practice": signed}
+            "open-source-exemption": (*licence, *rests_on), **published, "code-of-practice": signed,
+            "placed-before-obligations": placed}
 
 
 def ai_act_panel(store: Store, model: str, *, language: str = "en") -> Panel:

@@ -18,6 +18,8 @@ True
 'unknown'
 >>> systemic_risk(3.8e25), systemic_risk(1e25), systemic_risk(None)
 ('yes', 'no', 'unknown')
+>>> placed_before_obligations(released="2024-05", bound=None), placed_before_obligations(released=None, bound=None)
+('yes', 'unknown')
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from rdflib.term import Node
 
 from euaigraph.graph.load import rules
 from euaigraph.ingest.base import Triple
+from euaigraph.ingest.emit import date_literal, first_day, last_day
 from euaigraph.ontology import reference
 from euaigraph.ontology.indicators import answers, indicator, indicators, modalities, modality  # noqa: F401 (doctest)
 from euaigraph.ontology.namespaces import ID
@@ -44,14 +47,15 @@ _ANSWER = {code: prop for prop, code in answers().items()}
 YES, NO, UNKNOWN = (answers()[p] for p in (EAI.answersYes, EAI.answersNo, EAI.answersUnknown))
 #: What the derivation reads, beyond the claims derived.py already gathers.
 INPUTS = (EAI.trainingComputeFLOP, EAI.parameterCount, EAI.modality, EAI.huggingFaceId, EAI.openness, EAI.dimension,
-          EAI.grade, EAI.codeOfPracticeSignature)
+          EAI.grade, EAI.codeOfPracticeSignature, EAI.releaseDate, EAI.releasedNoLaterThan)
 #: Those whose objects are figures: compared by value (the store writes a number's lexical form its own way).
 FIGURES = (EAI.trainingComputeFLOP, EAI.parameterCount)
 #: Those whose objects are literals (the derivation reads their lexical form).
-LITERAL_INPUTS = (*FIGURES, EAI.modality, EAI.huggingFaceId)
+LITERAL_INPUTS = (*FIGURES, EAI.modality, EAI.huggingFaceId, EAI.releaseDate, EAI.releasedNoLaterThan)
 #: Every predicate the AI Act derivation writes.
 DERIVED = (EAI.aiActProfile, EAI.answersYes, EAI.answersNo, EAI.answersUnknown, EAI.preferredTrainingCompute,
-           EAI.preferredParameterCount, EAI.inputModality, EAI.outputModality, EAI.codeOfPracticeSignatory)
+           EAI.preferredParameterCount, EAI.inputModality, EAI.outputModality, EAI.codeOfPracticeSignatory,
+           EAI.preferredReleaseDate)
 _WORDS = re.compile(r"[,\s/+]+")
 #: The most closed grade an index gives; any other grade means the thing is published.
 _CLOSED_GRADE = reference.grades()[-1].iri
@@ -157,6 +161,21 @@ def code_of_practice(found: Node | None) -> str:
     return YES if found is not None else UNKNOWN
 
 
+def placed_before_obligations(*, released: str | None, bound: str | None) -> str:
+    """Article 111(3): placed on the market (first released) before the cut-off date. A partial date is before it
+    when its last day is, on or after it when its first day is; a dated page showing the model public bounds it.
+
+    >>> placed_before_obligations(released="2025-08", bound=None)  # August 2025 straddles 2 August
+    'unknown'
+    >>> placed_before_obligations(released="2025-08", bound="2025-08-01"), placed_before_obligations(released="2025-09-30", bound=None)
+    ('yes', 'no')
+    """
+    cut = indicator("placed-before-obligations").cut_off
+    if (released is not None and last_day(released) < cut) or (bound is not None and last_day(bound) < cut):
+        return YES
+    return NO if released is not None and first_day(released) >= cut else UNKNOWN
+
+
 # -- materialisation -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Answers:
@@ -173,6 +192,7 @@ class Answers:
 _preferredTrainingCompute, _preferredParameterCount = EAI.preferredTrainingCompute, EAI.preferredParameterCount
 _inputModality, _outputModality = EAI.inputModality, EAI.outputModality
 _codeOfPracticeSignatory, _aiActProfile = EAI.codeOfPracticeSignatory, EAI.aiActProfile
+_preferredReleaseDate = EAI.preferredReleaseDate
 
 
 def _grouped(claims: Iterable[tuple[Node, Node, int]]) -> dict[Node, list[Node]]:
@@ -209,6 +229,10 @@ def derive(by: Mapping[Node, list[tuple[Node, Node, int]]], *, ancestors: Mappin
     repository = {s for s, _, _ in claims(EAI.huggingFaceId)}
     grades = _dimension_grades(claims)
     signed = {org for org, _, _ in claims(EAI.codeOfPracticeSignature)}
+    released = {m: str(d) for m, d in rules.preferred(claims(EAI.releaseDate)).items()}
+    bound: dict[Node, str] = {}
+    for m, d, _ in claims(EAI.releasedNoLaterThan):  # every bound holds: the earliest is the tightest
+        bound[m] = min(bound.get(m, "9999"), last_day(str(d)))
     providers = _grouped(claims(EAI.providedBy))
     developers = _grouped(claims(EAI.developedBy))
     profiles: dict[Answers, URIRef] = {}
@@ -231,12 +255,16 @@ def derive(by: Mapping[Node, list[tuple[Node, Node, int]]], *, ancestors: Mappin
         found = signatory(providers.get(model) or developers.get(model) or [], signed=signed, control=control)
         if found is not None:
             yield model, _codeOfPracticeSignatory, found
-        key = (inputs, outputs, flop, size, model in repository, effective.get(model), found,
+        day = released.get(model)
+        if day is not None and (literal := date_literal(day)) is not None:
+            yield model, _preferredReleaseDate, literal
+        placed = placed_before_obligations(released=day, bound=bound.get(model))
+        key = (inputs, outputs, flop, size, model in repository, effective.get(model), found, placed,
                tuple(tuple(grades.get((model, code), ())) for code in evidence))
         answer = answered.get(key)
         if answer is None:
             answer = answered[key] = _answers(model, inputs, outputs, flop, size, repository, grades,
-                                              effective.get(model), found)
+                                              effective.get(model), found, placed)
         node = profiles.get(answer)
         if node is None:
             node = profiles[answer] = answer.iri()
@@ -249,7 +277,7 @@ def derive(by: Mapping[Node, list[tuple[Node, Node, int]]], *, ancestors: Mappin
 
 
 def _answers(model: Node, inputs, outputs, flop, size, repository: set, grades: dict, licence_class,
-             found) -> Answers:
+             found, placed: str) -> Answers:
     systemic = systemic_risk(flop)
     requirement = {i.code: published(repository=model in repository, grades=grades.get((model, i.code), ()))
                    for i in indicators() if i.evidence_dimensions}
@@ -260,7 +288,7 @@ def _answers(model: Node, inputs, outputs, flop, size, repository: set, grades: 
                "open-source-exemption": open_source_exemption(licence_class=licence_class, weights=weights,
                                                               architecture=architecture, usage=usage,
                                                               systemic=systemic),
-               **requirement, "code-of-practice": code_of_practice(found)}
+               **requirement, "code-of-practice": code_of_practice(found), "placed-before-obligations": placed}
     return Answers(tuple((i.code, by_code[i.code]) for i in indicators()))
 
 
@@ -285,4 +313,5 @@ def _dimension_grades(claims) -> dict[tuple[Node, str], list[Node]]:
 
 
 __all__ = ["DERIVED", "INPUTS", "NO", "UNKNOWN", "YES", "code_of_practice", "derive", "general_purpose",
-           "open_source_exemption", "published", "read_modality", "signatory", "systemic_risk"]
+           "open_source_exemption", "placed_before_obligations", "published", "read_modality", "signatory",
+           "systemic_risk"]

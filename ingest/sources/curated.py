@@ -70,7 +70,8 @@ MAPPINGS: dict[str, tuple[Node, Callable[[str], URIRef], dict[str, tuple[Node, s
     "models": (EAI.AIModel, iri.model_iri, {
         "name": (RDFS.label, "text"), "hf_id": (EAI.huggingFaceId, "text"), "family": (EAI.inFamily, "family"),
         "developers": (EAI.developedBy, "org"), "parameters": (EAI.parameterCount, "double"),
-        "released": (EAI.releaseDate, "date"), "licence": (EAI.weightsLicence, "licence"),
+        "released": (EAI.releaseDate, "date"),
+        "released_no_later_than": (EAI.releasedNoLaterThan, "date"), "licence": (EAI.weightsLicence, "licence"),
         "tokenizer_of": (EAI.usesTokenizerOf, "model"), "languages": (EAI.supportsLanguage, "language"),
         "datasets": (EAI.trainedOn, "dataset"), "trained_at": (EAI.trainedAt, "facility"),
         "funded_by": (EAI.resultOf, "project"), "gated": (EAI.gated, "bool"), "version_of": (EAI.versionOf, "model"),

@@ -40,6 +40,8 @@ def test_model_counts_agree_with_the_curated_files(report):
     assert counts["compute"] == sum(1 for m in models if m.get("trained_at"))
     assert counts["funding"] == sum(1 for m in models if m.get("funded_by"))
     assert counts["release date"] == sum(1 for m in models if m.get("released"))
+    assert counts["release date or a bound"] == sum(
+        1 for m in models if m.get("released") or m.get("released_no_later_than"))
 
 
 def test_the_unknown_licence_share_agrees_with_the_saved_question(report, shipped_home):
@@ -73,7 +75,8 @@ def test_the_readme_quotes_the_report(report):
     european = report.kind("european models")
     assert row and int(row[1]) == european.total
     for prop, count in european.counts:
-        if prop in ("developer", "sources", "languages", "funding", "base models", "release date", "compute"):
+        if prop in ("developer", "sources", "languages", "funding", "base models", "release date", "compute",
+                    "release date or a bound"):
             assert f"{prop} {count}" in row[2], (prop, count)
 
 

@@ -24,11 +24,13 @@ from euaigraph.ingest.curated import (
     SOURCE_KEYS,
     CuratedError,
     check_date,
+    check_release_bound,
     check_url,
     claims,
     curated_dir,
     records,
 )
+from euaigraph.ingest.emit import first_day
 from euaigraph.ingest.curated_links import check_refs
 from euaigraph.ingest.curated_format import curated_files, format_text, layout_name
 from euaigraph.ontology.indicators import chapters
@@ -207,7 +209,7 @@ def test_urls_are_well_formed():
     assert problems == [], "\n".join(problems)
 
 
-DATE_FIELDS = {"models": ("released",), "projects": ("start", "end"), "policy": ("adopted",)}
+DATE_FIELDS = {"models": ("released", "released_no_later_than"), "projects": ("start", "end"), "policy": ("adopted",)}
 
 
 def _dates() -> Iterator[tuple[str, str, Any]]:
@@ -386,21 +388,38 @@ def test_a_developer_acting_through_its_affiliations_takes_their_seats(shipped_h
 
 
 # -- facts that must hold together -------------------------------------------------------------------------------------
-def test_release_dates_are_not_after_the_pages_were_read():
-    """A release date later than every access date of the record would be a guess about the future."""
+def test_release_dates_and_bounds_are_not_after_the_pages_were_read():
+    """A release date (or a bound) later than the day its page was read would be a guess about the future."""
     problems, count = [], 0
     for kind, record in kind_records():
-        if kind != "models" or "released" not in record:
+        if kind != "models":
             continue
         accessed = max(str(s["accessed"]) for s in record["sources"])
-        for value, cites in claims(record["released"]):
-            count += 1
-            # The earliest day a (possibly partial) date can mean must not be after the day the page was read.
-            first = (str(value) + "-01-01")[:10] if len(str(value)) == 4 else (str(value) + "-01")[:10]
-            seen = str(cites[0]["accessed"]) if cites else accessed
-            if first > seen:
-                problems.append(f"{where(kind, record)}: released {value} after the page was read ({seen})")
+        for field in ("released", "released_no_later_than"):
+            for value, cites in claims(record.get(field)) if field in record else []:
+                count += 1
+                seen = str(cites[0]["accessed"]) if cites else accessed
+                if first_day(str(value)) > seen:
+                    problems.append(f"{where(kind, record)}: {field} {value} after the page was read ({seen})")
     assert count > 50
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_release_bound_is_cited_and_not_before_a_release_date():
+    """A bound is a dated page showing the model public: it needs its own citation, and agrees with the release."""
+    problems, bounded = [], 0
+    for kind, record in kind_records():
+        if kind != "models" or "released_no_later_than" not in record:
+            continue
+        bounded += 1
+        at = where(kind, record)
+        if any(cites is None for _, cites in claims(record["released_no_later_than"])):
+            problems.append(f"{at}: released_no_later_than without its own url and accessed date")
+        try:
+            check_release_bound(at, record)
+        except CuratedError as exc:
+            problems.append(str(exc))
+    assert bounded > 0, "no model records a release bound"
     assert problems == [], "\n".join(problems)
 
 

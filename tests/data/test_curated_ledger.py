@@ -10,6 +10,7 @@ import pytest
 from euaigraph.ingest.base import Feed, FeedError, Report
 from euaigraph.ingest.curated import KINDS, curated_dir, records
 from euaigraph.ingest.sources.curated import SOURCES
+from euaigraph.ontology.vocab import EAI
 
 
 def _source(kind: str):
@@ -74,6 +75,17 @@ BAD = """records:
     licence_status: lost
     sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
   - just text
+  - id: bound/model
+    name: Released after it was seen public
+    developers: [dev]
+    released: '2024-07'
+    released_no_later_than: [{value: '2024-06-30', url: 'https://seen.example', accessed: '2026-12-08'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: bounded/model
+    name: Seen public, release date unknown
+    developers: [dev]
+    released_no_later_than: [{value: '2024-06-30', url: 'https://seen.example', accessed: '2026-12-08'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
 """
 
 
@@ -82,7 +94,7 @@ def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_pa
     path.write_text(BAD, encoding="utf-8")
     spec = _source("models")
     report, triples = _run(spec, path)
-    assert (report.records_read, report.records_ingested, report.records_rejected) == (7, 1, 6)
+    assert (report.records_read, report.records_ingested, report.records_rejected) == (9, 2, 7)
     assert report.imbalance() is None
     reasons = {r.where: r.reason for r in report.rejected}
     assert "missing sources" in reasons["models.yaml record 2"]
@@ -91,9 +103,12 @@ def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_pa
     assert "released: cannot read 'next spring' as date" in reasons["models.yaml record 5"]
     assert "licence_status 'lost'" in reasons["models.yaml record 6"]
     assert "must be a mapping" in reasons["models.yaml record 7"]
+    assert "released 2024-07 is after released_no_later_than 2024-06-30" in reasons["models.yaml record 8"]
     subjects = {str(s) for s, _, _ in triples}
     assert "https://w3id.org/euaigraph/id/model/good/model" in subjects
-    assert not any("baddate" in s or "badstatus" in s for s in subjects)
+    assert not any("baddate" in s or "badstatus" in s or "bound/model" in s for s in subjects)
+    bounds = [(str(s), str(o)) for s, p, o in triples if p == EAI.releasedNoLaterThan]
+    assert bounds == [("https://w3id.org/euaigraph/id/model/bounded/model", "2024-06-30")]
 
 
 def test_a_file_that_is_not_a_records_mapping_is_a_feed_error(tmp_path):

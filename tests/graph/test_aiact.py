@@ -102,6 +102,17 @@ def test_open_source_exemption(licence_class, parts, systemic, answer):
                                        usage=usage, systemic=systemic) == answer
 
 
+# -- placed on the market before the obligations (Art. 111(3)) ------------------------------------------------------
+@pytest.mark.parametrize(("released", "bound", "answer"), [
+    ("2025-08-01", None, YES), ("2025-08-02", None, NO),  # the cut-off day itself is not before it
+    ("2025-07", None, YES), ("2025-08", None, UNKNOWN), ("2025", None, UNKNOWN), ("2024", None, YES),
+    ("2026", None, NO), (None, "2025-08-01", YES), (None, "2025-08-02", UNKNOWN),  # a bound never says no
+    (None, "2025-07", YES), ("2025", "2025-03-04", YES), (None, None, UNKNOWN),
+])
+def test_a_model_is_placed_before_the_obligations_by_its_release_or_a_bound(released, bound, answer):
+    assert aiact.placed_before_obligations(released=released, bound=bound) == answer
+
+
 # -- Code of Practice ------------------------------------------------------------------------------------------------
 def test_the_signature_counts_for_the_provider_or_its_controllers():
     control = {"lab": "group", "group": "holding", "a": "b", "b": "a"}
@@ -154,6 +165,13 @@ CLAIMS = [
     (BIG, EAI.trainingComputeFLOP, flop(5e25), 4), (BIG, EAI.openness, node_iri("assessment", "big", "w"), 4),
     (node_iri("assessment", "big", "w"), EAI.dimension, node_iri("concept", "index", "weights_endmodel"), 4),
     (node_iri("assessment", "big", "w"), EAI.grade, CLOSED, 4),
+    # Releases: BASE in May 2024 (curated) though a feed says September 2025; TUNE only seen public on a dated page
+    # of 30 July 2025; BIG released on 15 August 2025; SMALL has no date.
+    (BASE, EAI.releaseDate, Literal("2024-05", datatype=ns.XSD.gYearMonth), 1),
+    (BASE, EAI.releaseDate, Literal("2025-09-01", datatype=ns.XSD.date), 4),
+    (TUNE, EAI.releasedNoLaterThan, Literal("2025-09-10", datatype=ns.XSD.date), 1),
+    (TUNE, EAI.releasedNoLaterThan, Literal("2025-07-30", datatype=ns.XSD.date), 1),
+    (BIG, EAI.releaseDate, Literal("2025-08-15", datatype=ns.XSD.date), 4),
 ]
 
 
@@ -164,20 +182,25 @@ def test_every_model_gets_its_answers_and_the_facts_they_used():
     assert (BASE, EAI.preferredTrainingCompute, flop(2e23)) in out
     assert answers_of(out, BASE) == {"general-purpose": YES, "systemic-risk": NO, "open-source-exemption": YES,
                                      "weights-public": YES, "architecture-public": YES,
-                                     "usage-information-public": YES, "code-of-practice": YES}
+                                     "usage-information-public": YES, "code-of-practice": YES,
+                                     "placed-before-obligations": YES}
     assert (BASE, EAI.codeOfPracticeSignatory, GROUP) in out
+    assert (BASE, EAI.preferredReleaseDate, Literal("2024-05", datatype=ns.XSD.gYearMonth)) in out  # the curated
     # TUNE takes BASE's modality; 8e9 parameters make it general-purpose; its licence (and the effective class,
     # the stricter of its own and BASE's) is not free and open-source; it has no provider recorded.
     assert (TUNE, EAI.outputModality, TEXT) in out
     assert answers_of(out, TUNE) == {"general-purpose": YES, "systemic-risk": UNKNOWN, "open-source-exemption": NO,
                                      "weights-public": UNKNOWN, "architecture-public": UNKNOWN,
-                                     "usage-information-public": UNKNOWN, "code-of-practice": UNKNOWN}
-    # SMALL: too small to be general-purpose whatever it generates.
+                                     "usage-information-public": UNKNOWN, "code-of-practice": UNKNOWN,
+                                     "placed-before-obligations": YES}  # the earliest dated page bounds it
+    # SMALL: too small to be general-purpose whatever it generates; no release date.
     assert answers_of(out, SMALL)["general-purpose"] == NO
+    assert answers_of(out, SMALL)["placed-before-obligations"] == UNKNOWN
     # BIG: presumed systemic; weights graded closed and no repository.
     assert answers_of(out, BIG) == {"general-purpose": UNKNOWN, "systemic-risk": YES, "open-source-exemption": NO,
                                     "weights-public": NO, "architecture-public": UNKNOWN,
-                                    "usage-information-public": UNKNOWN, "code-of-practice": UNKNOWN}
+                                    "usage-information-public": UNKNOWN, "code-of-practice": UNKNOWN,
+                                    "placed-before-obligations": NO}
 
 
 def test_models_with_the_same_answers_share_one_profile():
