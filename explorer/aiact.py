@@ -10,7 +10,7 @@ from euaigraph.graph import analysis
 
 from .state import Context
 
-QUESTIONS_PAGE = "pages/questions.py"
+QUESTIONS_PAGE = "views/questions.py"
 #: A mark per answer: yes, no, unknown (the answers' codes come from the ontology through the panel).
 MARKS = {"yes": "🟢", "no": "⚪", "unknown": "❔"}
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from euaigraph.explorer import precomputed, serve, state
 from euaigraph.explorer.components import ERRORS, plain
-from euaigraph.explorer.pages import PAGES
+from euaigraph.explorer.views import PAGES
 
 # No ":material/…:" page icons: the current page's icon becomes the favicon, which the browser would then fetch
 # from fonts.gstatic.com. An emoji favicon is a data: URL.

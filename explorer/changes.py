@@ -102,7 +102,7 @@ def _questions(result: diff.Diff) -> None:
                     for change, found in ((diff.ADDED, question.added), (diff.REMOVED, question.removed))
                     for row in found]
             st.dataframe(_frame(rows, ["change", *question.variables]), hide_index=True, width="stretch")
-            st.page_link("pages/questions.py", label=f"Open {question.name}", icon=":material/table:",
+            st.page_link("views/questions.py", label=f"Open {question.name}", icon=":material/table:",
                          query_params={"q": question.name})
 
 

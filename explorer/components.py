@@ -18,7 +18,7 @@ from euaigraph.ontology.namespaces import PREFIXES
 
 from .state import BUILD_HINT, Context
 
-ENTITY_PAGE = "pages/entity.py"
+ENTITY_PAGE = "views/entity.py"
 ERRORS = (QueryRefused, QueryCancelled, SavedQueryError, StoreError, ConfigError)
 #: What starts or ends a construct of Streamlit's Markdown anywhere in a line: code, emphasis, links and images,
 #: HTML, headings, tables, strike-through, maths, entities, and ``:`` before a word (emoji shortcodes, icons,

@@ -93,7 +93,7 @@ def neighbours(saved: SavedQuery, known: Mapping[str, SavedQuery], *, count: int
 def _suggest(saved: SavedQuery, known: Mapping[str, SavedQuery]) -> None:
     st.markdown("Questions close to this one:")
     for other in neighbours(saved, known):
-        st.page_link("pages/questions.py", label=components.plain(other.summary), icon=":material/quiz:",
+        st.page_link("views/questions.py", label=components.plain(other.summary), icon=":material/quiz:",
                      query_params={"q": other.name})
 
 

@@ -1,6 +1,6 @@
 """Every module's docstring examples run (``doctest`` with ELLIPSIS), imported by their ``euaigraph.*`` names.
 
-Explorer pages (``explorer/pages/*`` and the entry script ``explorer/app.py``) are left out: importing them runs
+Explorer pages (``explorer/views/*`` and the entry script ``explorer/app.py``) are left out: importing them runs
 a Streamlit page.
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 LAYERS = ("euaigraph", "euaigraph.ontology", "euaigraph.ingest", "euaigraph.graph", "euaigraph.explorer",
           "euaigraph.queries", "euaigraph.curated")
-PAGES = ("euaigraph.explorer.app", "euaigraph.explorer.pages")
+PAGES = ("euaigraph.explorer.app", "euaigraph.explorer.views")
 
 
 def module_names() -> list[str]:

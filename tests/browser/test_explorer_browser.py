@@ -17,7 +17,7 @@ from explorer_support import HOSTILE_LABELS, MARKER, hostile_models
 
 from euaigraph.graph.query import formats
 from euaigraph.graph.query.run import run_saved
-from euaigraph.explorer.pages import PAGES as SITE
+from euaigraph.explorer.views import PAGES as SITE
 from euaigraph.graph.query.saved import find
 from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 

@@ -86,7 +86,7 @@ def empty_home(tmp_path) -> Path:
 
 @pytest.fixture
 def open_page(monkeypatch, questions_dir) -> Callable[..., AppTest]:
-    """``open_page(home, "pages/x.py", **query_params)``: the app on that store, switched to that page, run."""
+    """``open_page(home, "views/x.py", **query_params)``: the app on that store, switched to that page, run."""
     monkeypatch.setenv("EUAIGRAPH_QUERIES", str(questions_dir))
     monkeypatch.delenv("EUAIGRAPH_ENDPOINT", raising=False)
 

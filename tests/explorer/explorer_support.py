@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS
 
 from euaigraph.graph.store.embedded import EmbeddedStore
 from euaigraph.graph.load.pipeline import ingest_many
-from euaigraph.explorer.pages import PAGES as SITE
+from euaigraph.explorer.views import PAGES as SITE
 from euaigraph.ingest import registry
 from euaigraph.ingest.base import Feed, SourceSpec, Triple
 from euaigraph.ontology.iri import country_iri, licence_iri, model_iri, org_iri, record_iri

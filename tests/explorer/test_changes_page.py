@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_changes_page_shows_what_the_feed_changed(open_page, two_versions_home):
-    at = open_page(two_versions_home, "pages/changes.py")
+    at = open_page(two_versions_home, "views/changes.py")
     assert not at.exception, [e.value for e in at.exception]
     ref = StoreRef(home=str(two_versions_home))
     with versions.opened("previous", ref=ref) as before, versions.opened("current", ref=ref) as after:
@@ -31,7 +31,7 @@ def test_the_changes_page_shows_what_the_feed_changed(open_page, two_versions_ho
 
 
 def test_with_one_version_there_is_nothing_to_compare(open_page, shipped_home):
-    at = open_page(shipped_home, "pages/changes.py")
+    at = open_page(shipped_home, "views/changes.py")
     assert not at.exception, [e.value for e in at.exception]
     assert any("Choose two different versions" in i for i in texts(at, "info"))
 

@@ -18,7 +18,7 @@ def _coverage_frame(at):
 
 
 def test_the_panel_shows_the_report_of_the_command(open_page, shipped_home):
-    at = open_page(shipped_home, "pages/sources.py")
+    at = open_page(shipped_home, "views/sources.py")
     assert not at.exception
     with EmbeddedStore(shipped_home) as store:
         report = coverage_of(store)
@@ -33,7 +33,7 @@ def _selectbox(at, label: str):
 
 
 def test_the_entities_lacking_a_property_are_listed_with_links(open_page, shipped_home):
-    at = open_page(shipped_home, "pages/sources.py")
+    at = open_page(shipped_home, "views/sources.py")
     _selectbox(at, "Which entities lack a property: kind").set_value("european models").run()
     _selectbox(at, "Property").set_value("release date").run()
     assert not at.exception
@@ -50,7 +50,7 @@ def test_the_entities_lacking_a_property_are_listed_with_links(open_page, shippe
 def test_a_link_reopens_the_same_gap_and_the_count_is_the_report_s(open_page, shipped_home):
     """The kind and property are kept in the URL; the caption's count is the report's (total minus "have it"),
     whatever the page lists."""
-    at = open_page(shipped_home, "pages/sources.py", gap_kind="all models", gap_prop="languages")
+    at = open_page(shipped_home, "views/sources.py", gap_kind="all models", gap_prop="languages")
     assert not at.exception
     with EmbeddedStore(shipped_home) as store:
         every = coverage_of(store).kind("all models")

@@ -42,14 +42,24 @@ def test_streamlit_and_pyvis_stay_in_the_explorer():
 
 
 def test_every_page_script_is_in_the_one_list_and_titled_as_listed():
-    """The navigation and the tests read explorer.pages.PAGES; a page left out of it, or titled otherwise, fails."""
+    """The navigation and the tests read explorer.views.PAGES; a page left out of it, or titled otherwise, fails."""
     import re
 
-    from euaigraph.explorer.pages import PAGES
+    from euaigraph.explorer.views import PAGES
 
     folder = Path(__file__).resolve().parents[2] / "explorer"
-    scripts = sorted(str(p.relative_to(folder)) for p in (folder / "pages").glob("*.py") if p.name != "__init__.py")
+    scripts = sorted(str(p.relative_to(folder)) for p in (folder / "views").glob("*.py") if p.name != "__init__.py")
     assert scripts == sorted(p.script for p in PAGES)
     for page in PAGES:
         title = re.search(r'^st\.title\("([^"]+)"\)', (folder / page.script).read_text(encoding="utf-8"), re.M)
         assert title and title.group(1) == page.title, page.script
+
+
+def test_no_folder_beside_the_entry_script_is_named_pages():
+    """Streamlit lists the scripts of a ``pages/`` folder beside the entry script in the sidebar, under their file
+    names, until a session has called ``st.navigation``: a fresh server's first visitor would see that raw list."""
+    folder = Path(__file__).resolve().parents[2] / "explorer"
+    from euaigraph.explorer.views import PAGES
+
+    assert not (folder / "pages").exists()
+    assert all(not p.script.startswith("pages/") for p in PAGES)

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_entity_page_finds_an_entity_by_a_name_in_another_language(open_page, shipped_home):
-    at = open_page(shipped_home, "pages/entity.py", find="Deutschland")
+    at = open_page(shipped_home, "views/entity.py", find="Deutschland")
     assert not at.exception, [e.value for e in at.exception]
     captions = texts(at, "caption")
     assert any(("names match" in c or "name matches" in c) and "overview/find-by-label" in c for c in captions)

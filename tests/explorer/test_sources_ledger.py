@@ -54,7 +54,7 @@ def frames(at) -> str:
 
 
 def test_the_ledger_of_the_chosen_source_is_shown_as_plain_text(open_page, ledger_home):
-    at = open_page(ledger_home, "pages/sources.py")
+    at = open_page(ledger_home, "views/sources.py")
     assert not at.exception
     at.selectbox(key="ledger_source").set_value("ledger-demo").run()
     assert not at.exception

@@ -33,7 +33,7 @@ def bundle(tmp_path, monkeypatch):
 
 
 def test_the_text_sent_with_ctrl_enter_runs_and_becomes_the_links_query(open_page, shipped_home, bundle):
-    at = open_page(shipped_home, "pages/questions.py", mode="SPARQL editor", query=LINK)
+    at = open_page(shipped_home, "views/questions.py", mode="SPARQL editor", query=LINK)
     assert sparql_editor.MISSING not in texts(at, "caption")
     assert not at.text_area  # the editor is the component, not the text area
     assert len(at.dataframe[0].value) == 7
@@ -59,7 +59,7 @@ def test_the_text_sent_with_ctrl_enter_runs_and_becomes_the_links_query(open_pag
 @pytest.mark.parametrize("sent", ["SELECT * WHERE { ?s ?p ?o }" + " " * MAX_QUERY_CHARS, 42, None],
                          ids=["too-long", "number", "none"])
 def test_text_the_editor_never_sends_is_ignored(open_page, shipped_home, bundle, sent):
-    at = open_page(shipped_home, "pages/questions.py", mode="SPARQL editor", query=LINK)
+    at = open_page(shipped_home, "views/questions.py", mode="SPARQL editor", query=LINK)
     at.session_state[editor_key(at)] = {"query": sent}
     at.run()
     assert not at.exception and not texts(at, "error")
@@ -72,7 +72,7 @@ def test_without_the_bundle_the_page_keeps_the_text_area_and_says_so(open_page, 
     monkeypatch.setattr(sparql_editor, "BUNDLE", tmp_path / "not-built")
     sparql_editor._component.cache_clear()
     try:
-        at = open_page(shipped_home, "pages/questions.py", mode="SPARQL editor", query=LINK)
+        at = open_page(shipped_home, "views/questions.py", mode="SPARQL editor", query=LINK)
     finally:
         sparql_editor._component.cache_clear()
     assert not at.exception and not texts(at, "error")

@@ -37,7 +37,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.remote, pytest.mark.shared_data, pyt
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # rdflib's JSON-LD and N-Quads parsers
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = catalogue()
-PAGES = sorted(f"pages/{p.name}" for p in (REPO / "explorer" / "pages").glob("*.py") if p.name != "__init__.py")
+PAGES = sorted(f"views/{p.name}" for p in (REPO / "explorer" / "pages").glob("*.py") if p.name != "__init__.py")
 ENV = {"COLUMNS": "250", "NO_COLOR": "1"}
 
 

@@ -56,7 +56,7 @@ def _page(home: Path, monkeypatch, **params: str) -> AppTest:
     monkeypatch.delenv("EUAIGRAPH_ENDPOINT", raising=False)
     monkeypatch.delenv("EUAIGRAPH_QUERIES", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=180).run()
-    at.switch_page("pages/questions.py")
+    at.switch_page("views/questions.py")
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

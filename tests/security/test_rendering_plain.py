@@ -99,17 +99,17 @@ def visits(port: int) -> list[tuple[str, dict]]:
     """Pages and URL parameters that bring every hostile value onto a page."""
     values = hostile.values(port)
     return [
-        ("pages/overview.py", {}),
-        ("pages/graph.py", {"kind": ["model", "organisation"], "focus": str(hostile.MODELS[0])}),
-        ("pages/entity.py", {"iri": str(hostile.MODELS[0])}),
-        ("pages/entity.py", {"iri": str(hostile.ORG)}),
-        ("pages/entity.py", {"iri": f"https://example.org/{values[1]}"}),
-        ("pages/dependencies.py", {"model": str(hostile.MODELS[1]), "tab": "Sovereignty profile"}),
-        ("pages/sources.py", {}),
-        ("pages/questions.py", {"q": "hostile/markdown"}),
-        ("pages/questions.py", {"mode": "SPARQL editor", "query": values[0]}),
-        ("pages/questions.py", {"mode": "SPARQL editor", "query": f"SELECT * WHERE {{ ?s ?p '{values[2]}' . ?x }}"}),
-        ("pages/export.py", {"scope": "current view", "source": values[3], "country": values[6]}),
+        ("views/overview.py", {}),
+        ("views/graph.py", {"kind": ["model", "organisation"], "focus": str(hostile.MODELS[0])}),
+        ("views/entity.py", {"iri": str(hostile.MODELS[0])}),
+        ("views/entity.py", {"iri": str(hostile.ORG)}),
+        ("views/entity.py", {"iri": f"https://example.org/{values[1]}"}),
+        ("views/dependencies.py", {"model": str(hostile.MODELS[1]), "tab": "Sovereignty profile"}),
+        ("views/sources.py", {}),
+        ("views/questions.py", {"q": "hostile/markdown"}),
+        ("views/questions.py", {"mode": "SPARQL editor", "query": values[0]}),
+        ("views/questions.py", {"mode": "SPARQL editor", "query": f"SELECT * WHERE {{ ?s ?p '{values[2]}' . ?x }}"}),
+        ("views/export.py", {"scope": "current view", "source": values[3], "country": values[6]}),
     ]
 
 

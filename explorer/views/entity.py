@@ -90,4 +90,4 @@ for column, title, links in ((left, "This entity →", outgoing), (right, "→ t
             components.entity_link(target, f"{prop}: {options[target]}")
         if len(links) > 80:
             st.caption(f"and {len(links) - 80} more (see the Graph view with this entity as focus)")
-st.page_link("pages/graph.py", label="Show in the graph", icon=":material/hub:", query_params={"focus": iri})
+st.page_link("views/graph.py", label="Show in the graph", icon=":material/hub:", query_params={"focus": iri})

@@ -13,7 +13,7 @@ components.require_graph(ctx)
 
 def question_link(question: str, params: dict) -> None:
     """A link to the saved question and parameters that reproduce a figure, labelled with the question itself."""
-    st.page_link("pages/questions.py", label=catalogue()[question].summary, icon=":material/quiz:",
+    st.page_link("views/questions.py", label=catalogue()[question].summary, icon=":material/quiz:",
                  query_params={"q": question, **{f"p_{k}": v for k, v in params.items()}})
 
 
@@ -72,4 +72,4 @@ with left:
     st.altair_chart(charts.bar(table, x="source", y="triples"), width="stretch")
 with right:
     st.dataframe(table, hide_index=True, width="stretch")
-st.page_link("pages/sources.py", label="Sources in detail", icon=":material/source:")
+st.page_link("views/sources.py", label="Sources in detail", icon=":material/source:")

@@ -81,7 +81,7 @@ b.download_button("Download HTML", render.with_citation(shown.rendered.html, mad
 c.download_button("Download GraphML", graphml(view.graph), "euaigraph-graph.graphml",
                   "application/graphml+xml", on_click="ignore")
 with d:
-    st.page_link("pages/export.py", label="Snapshot of this view", icon=":material/download:",
+    st.page_link("views/export.py", label="Snapshot of this view", icon=":material/download:",
                  query_params={"scope": "current view", "view": network.view_param(filters)})
 names = {n: labels[n] for n in sorted(view.graph, key=lambda n: labels[n].lower())}
 pick = st.selectbox("Open a node's page", list(names), index=None, format_func=names.get, placeholder="Choose…")

@@ -29,7 +29,7 @@ if scope == "current view":
     settings = {k: v for k, v in vars(filters).items() if v not in ((), "")}
     st.markdown(f"The view: **{shown.view.shown:,} nodes** (of {shown.view.matching:,} matching), "
                 f"settings {components.plain(settings)}.")
-    st.page_link("pages/graph.py", label="Back to the view", icon=":material/hub:", query_params=params)
+    st.page_link("views/graph.py", label="Back to the view", icon=":material/hub:", query_params=params)
     view = export.View(nodes=frozenset(shown.view.graph), description="graph view", settings=settings)
     title = "graph view"
     extra["view.html"] = shown.rendered.html.encode()
