@@ -117,13 +117,18 @@ def entity(store: Store, iri: str, *, limit: int = 2000) -> Entity | None:
 
 
 def labels_of(store: Store, iris: set[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
+    """A label for each IRI that has one: an English or untagged one where there is one (reference terms are
+    labelled in French and German too, and a store returns them in any order), else any."""
+    out: dict[str, tuple[bool, str]] = {}
     ordered = sorted(iris)
     for start in range(0, len(ordered), 400):
         values = " ".join(nt_term(URIRef(i)) for i in ordered[start:start + 400])
         for row in _rows(store, f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label|skos:prefLabel ?l }}"):
-            out.setdefault(str(row["x"]), str(row["l"]))
-    return out
+            other = getattr(row["l"], "language", None) not in (None, "en")
+            best = out.get(str(row["x"]))
+            if best is None or (best[0] and not other):
+                out[str(row["x"])] = (other, str(row["l"]))
+    return {iri: label for iri, (_, label) in out.items()}
 
 
 def local_name(iri: str) -> str:

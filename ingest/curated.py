@@ -109,6 +109,8 @@ LICENCE_STATUSES = ("unpublished",)
 #: Keys a source entry may have; ``secondary: true`` marks a page that is not the developer's, funder's or
 #: operator's own (news, blogs, aggregators): facts resting only on such pages get a lower confidence.
 SOURCE_KEYS = ("url", "accessed", "secondary", "note")
+#: The keys of a value with its own citation (the claim form of a field).
+CLAIM_KEYS = ("value", *SOURCE_KEYS)
 ORGANISATION_TYPES = ("company", "university", "research-organisation", "public-body", "consortium", "non-profit",
                       "foundation", "person")
 
@@ -166,6 +168,9 @@ def check_record(kind: str, record: Any, n: int) -> str:
     if unknown:
         raise CuratedError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(spec.keys)})")
     check_sources(where, record["sources"])
+    for field, value in record.items():
+        if field not in ("sources", "controlled_by"):
+            check_claims(where, field, value)
     for status in [v for v, _ in claims(record["licence_status"])] if "licence_status" in record else []:
         if status not in LICENCE_STATUSES:
             raise CuratedError(f"{where}: licence_status {status!r} is not one of {', '.join(LICENCE_STATUSES)}")
@@ -198,6 +203,38 @@ def check_sources(where: str, sources: Any) -> None:
         check_date(where, "accessed", source["accessed"])
 
 
+def shown(value: Any, limit: int = 80) -> str:
+    """A value as a message may quote it: its repr, cut to ``limit`` characters.
+
+    >>> shown("x" * 200).endswith("x… (202 ch)"), shown("short")
+    (True, "'short'")
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} ch)"
+
+
+def check_claims(where: str, field: str, value: Any) -> None:
+    """A field in claim form (a list of ``{value, url, accessed}``) gets the checks of ``sources`` for each claim's
+    citation; a list mixing claims and plain values, or an empty claim list, is refused.
+
+    >>> check_claims("m", "released", [{"value": "2024", "url": "ftp://x", "accessed": "2026-12-08"}])
+    Traceback (most recent call last):
+    ...
+    euaigraph.ingest.curated.CuratedError: m released claim 1: not a well-formed http(s) URL: 'ftp://x'
+    """
+    if not isinstance(value, list):
+        return
+    cited = [isinstance(v, dict) and "value" in v for v in value]
+    if any(cited) and not all(cited):
+        raise CuratedError(f"{where}: {field} mixes cited claims ({{value, url, accessed}}) with plain values")
+    for n, claim in enumerate(value if all(cited) else [], start=1):
+        at = f"{where} {field} claim {n}"
+        unknown = [k for k in claim if k not in CLAIM_KEYS]
+        if unknown:
+            raise CuratedError(f"{at}: unknown key(s) {', '.join(map(str, unknown))} (allowed: {', '.join(CLAIM_KEYS)})")
+        check_sources(at, [{k: v for k, v in claim.items() if k != "value"}])
+
+
 def secondary_only(sources: list[dict[str, Any]]) -> bool:
     """Whether every page cited is secondary (news, blog, aggregator): the facts then carry a lower confidence.
 
@@ -221,7 +258,7 @@ def confidence(sources: list[dict[str, Any]]) -> str:
 def check_url(where: str, url: Any) -> str:
     parsed = urlparse(str(url))
     if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in str(url) for c in ' <>"{}|^`\\'):
-        raise CuratedError(f"{where}: not a well-formed http(s) URL: {url!r}")
+        raise CuratedError(f"{where}: not a well-formed http(s) URL: {shown(url)}")
     return str(url)
 
 
@@ -229,32 +266,44 @@ def check_date(where: str, field: str, value: Any) -> str:
     """Dates are YYYY, YYYY-MM or YYYY-MM-DD (YAML may already have parsed them into a date)."""
     text = value.isoformat() if isinstance(value, date) else str(value)
     if not _DATE.match(text):
-        raise CuratedError(f"{where}: {field} is not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+        raise CuratedError(f"{where}: {field} is not a date (YYYY, YYYY-MM or YYYY-MM-DD): {shown(value)}")
     parts = [int(p) for p in text.split("-")]
     try:
         date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError as exc:
-        raise CuratedError(f"{where}: {field} is not a real date: {value!r}") from exc
+        raise CuratedError(f"{where}: {field} is not a real date: {shown(value)}") from exc
     return text
 
 
 def check_release_bound(where: str, record: Mapping[str, Any]) -> None:
-    """A model cannot be released after a dated page already shows it public (``released_no_later_than``).
+    """A release bound (``released_no_later_than``) is a cited claim, not after the day its page was read, and a
+    model cannot be released after a dated page already shows it public.
 
-    >>> check_release_bound("m", {"released": "2024-06", "released_no_later_than": "2024-06-03"})
-    >>> check_release_bound("m", {"released": "2024-07", "released_no_later_than": "2024-06-30"})
+    >>> seen = {"url": "https://seen.example", "accessed": "2026-12-08"}
+    >>> check_release_bound("m", {"released": "2024-06", "released_no_later_than": [{"value": "2024-06-03", **seen}]})
+    >>> check_release_bound("m", {"released": "2024-07", "released_no_later_than": [{"value": "2024-06-30", **seen}]})
     Traceback (most recent call last):
     ...
     euaigraph.ingest.curated.CuratedError: m: released 2024-07 is after released_no_later_than 2024-06-30
+    >>> check_release_bound("m", {"released_no_later_than": "2024-06-30"})
+    Traceback (most recent call last):
+    ...
+    euaigraph.ingest.curated.CuratedError: m: released_no_later_than must be cited claims ({value, url, accessed})
     """
     if "released_no_later_than" not in record:
         return
-    dates = {field: [check_date(where, field, v) for v, _ in claims(record[field])] if field in record else []
-             for field in ("released", "released_no_later_than")}
-    for released in dates["released"]:
-        for bound in dates["released_no_later_than"]:
-            if first_day(released) > last_day(bound):
-                raise CuratedError(f"{where}: released {released} is after released_no_later_than {bound}")
+    bounds = claims(record["released_no_later_than"])
+    if not bounds or any(cites is None for _, cites in bounds):
+        raise CuratedError(f"{where}: released_no_later_than must be cited claims ({{value, url, accessed}})")
+    released = [check_date(where, "released", v) for v, _ in claims(record["released"])] if "released" in record else []
+    for value, cites in bounds:
+        bound = check_date(where, "released_no_later_than", value)
+        seen = check_date(where, "accessed", cites[0]["accessed"])
+        if first_day(bound) > seen:
+            raise CuratedError(f"{where}: released_no_later_than {bound} is after the day its page was read ({seen})")
+        for day in released:
+            if first_day(day) > last_day(bound):
+                raise CuratedError(f"{where}: released {day} is after released_no_later_than {bound}")
 
 
 def claims(value: Any) -> list[tuple[Any, list[dict[str, Any]] | None]]:

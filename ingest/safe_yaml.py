@@ -3,7 +3,9 @@ r"""YAML from feeds and curated files, read so that no file can blow up: the one
 PyYAML's safe loader still expands aliases: a 2.6 kB file of nested ``*a`` references (a "billion laughs")
 builds gigabytes of lists. Real feeds never use aliases (none of the recorded Index, Ecosystem Graphs, Model
 Openness Tool, Hugging Face or curated files has one), so an alias is refused where it stands, before anything
-is built. Nesting is bounded too (a deep ``[[[[...`` otherwise ends in a RecursionError inside the composer).
+is built. Nesting is bounded too (a deep ``[[[[...`` otherwise ends in a RecursionError inside the composer). A
+repeated key is refused: PyYAML would keep its last value and lose the first without a word (no recorded file
+repeats one).
 
 Refusals are :class:`yaml.MarkedYAMLError` subclasses, so every ingester's existing ``except yaml.YAMLError``
 reports them like any syntax error: source, file, line, message.
@@ -19,6 +21,8 @@ reports them like any syntax error: source, file, line, message.
 (2, 'a YAML alias (*x) is refused: feeds may not repeat a node by reference')
 >>> refusal("[" * 100 + "]" * 100)
 (1, 'YAML nested deeper than 64 levels is refused')
+>>> refusal("id: a\nreleased: 2024\nreleased: 2025")
+(3, "the key 'released' is repeated (first on line 2): one of its values would be lost")
 """
 
 from __future__ import annotations
@@ -57,6 +61,27 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+def _refuse_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """A mapping whose key repeats is refused: PyYAML keeps the last value and drops the first without a word."""
+    first: dict[Any, yaml.Mark] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            earlier = first.setdefault(key, key_node.start_mark)
+        except TypeError:  # an unhashable key: SafeLoader's own error names it
+            break
+        if earlier is not key_node.start_mark:
+            shown = str(key)[:80]
+            raise RefusedYaml(f"the key {shown!r} is repeated (first on line {earlier.line + 1}): one of its values "
+                              f"would be lost", key_node.start_mark)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _refuse_duplicate_keys)
 
 
 def load_with_node(text: str) -> tuple[yaml.Node | None, Any]:

@@ -16,6 +16,7 @@ from rdflib import URIRef
 from euaigraph.graph.analysis.profile import SPARQL_PREFIXES, class_code, sources_of
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import nt_term
+from euaigraph.ingest.emit import last_day
 from euaigraph.ontology import reference
 from euaigraph.ontology.indicators import answers, indicators, scope_note
 
@@ -133,11 +134,13 @@ def _facts(store: Store, model: str, found: dict[str, str]) -> dict[str, tuple[F
                     sources_of(store, {model}, ("licence", "weightsLicence"))),
                Fact("effective licence class", class_code(one["cls"]) or "unknown"))
     released = _rows(store, model, "?d", "?m eai:preferredReleaseDate ?d")
-    bounds = sorted(str(b) for (b,) in _rows(store, model, "?b", "?m eai:releasedNoLaterThan ?b"))
+    # The earliest bound decides (by the last day it can mean): it comes first, and only its pages are cited.
+    bounds = sorted({str(b) for (b,) in _rows(store, model, "?b", "?m eai:releasedNoLaterThan ?b")},
+                    key=lambda b: (last_day(b), b))
     placed = (Fact("release date", _text(released[0][0]) if released else "unknown",
-                   sources_of(store, {model}, ("releaseDate",)) if released else ()),
+                   sources_of(store, {model}, ("releaseDate",), value=str(released[0][0])) if released else ()),
               Fact("released no later than", ", ".join(bounds) or "none recorded",
-                   sources_of(store, {model}, ("releasedNoLaterThan",)) if bounds else ()),
+                   sources_of(store, {model}, ("releasedNoLaterThan",), value=bounds[0]) if bounds else ()),
               Fact(next(i.label for i in indicators() if i.code == "general-purpose"),
                    found.get("general-purpose", "unknown")))
     exemption = next(i for i in indicators() if i.code == "open-source-exemption")

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from euaigraph.graph.analysis.read import control_standings
 from euaigraph.graph.load import rules
@@ -104,8 +104,11 @@ class Profile:
         return [row for c in self.components for row in c.as_rows()]
 
 
-def sources_of(store: Store, subjects: set[str], predicates: tuple[str, ...]) -> tuple[str, ...]:
-    """``source-id (record URL)`` for every source graph that states one of the predicates about a subject.
+def sources_of(store: Store, subjects: set[str], predicates: tuple[str, ...], *,
+               value: str | None = None) -> tuple[str, ...]:
+    """``source-id (record URL)`` for every source graph that states one of the predicates about a subject (with
+    ``value``: only those that state that value, by its lexical form, so that a figure shown is cited by the pages
+    that give it, not by those that give another).
 
     The URL is the citation of the claim itself where the source gives one, else its record about the subject.
     """
@@ -113,10 +116,11 @@ def sources_of(store: Store, subjects: set[str], predicates: tuple[str, ...]) ->
         return ()
     values = " ".join(nt_term(URIRef(s)) for s in sorted(subjects))
     props = " ".join(f"eai:{p}" for p in predicates)
+    only = f"FILTER(STR(?o) = {nt_term(Literal(value))})" if value is not None else ""
     claims = store.values(SPARQL_PREFIXES + f"""PREFIX rdf: <{PREFIXES['rdf']}>
       SELECT DISTINCT ?g ?s ?source ?c WHERE {{
         VALUES ?s {{ {values} }} VALUES ?p {{ {props} }}
-        GRAPH ?g {{ ?s ?p ?o }} ?g eai:source ?source .
+        GRAPH ?g {{ ?s ?p ?o }} {only} ?g eai:source ?source .
         OPTIONAL {{ GRAPH ?g {{ ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; eai:recordUrl ?c }} }} }}""")
     # Records are looked up in a query of their own: as an OPTIONAL above, Oxigraph read every eai:describes
     # triple of the store for each call (170 ms at 10^6 triples, against 2 ms this way).

@@ -29,7 +29,7 @@ from euaigraph.ontology.indicators import chapters
 from euaigraph.ontology.vocab import EAI
 
 from ..base import PRIORITY_CURATED, Feed, FeedError, Report, SourceSpec, Triple
-from ..curated import KINDS, CuratedError, check_record, claims, confidence, curated_dir, load_yaml
+from ..curated import KINDS, CuratedError, check_record, claims, confidence, curated_dir, load_yaml, shown
 from ..curated_links import check_affiliations, check_links, ids_beside
 from ..emit import boolean, cited_claim, date_literal, decimal, double, integer, source_record
 from ..normalise import resolve_language
@@ -142,7 +142,7 @@ def record_triples(kind: str, record: dict[str, Any], source_id: str, problems: 
         for n, (value, cites) in enumerate(claims(raw)):
             term = _C[converter](value)
             if term is None:
-                problems.append(f"{where}: {field}: cannot read {value!r} as {converter}")
+                problems.append(f"{where}: {field}: cannot read {shown(value)} as {converter}")
                 continue
             if cites:
                 key = f"{kind}/{record['id']}/{field}/{n}"

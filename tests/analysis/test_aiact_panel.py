@@ -52,3 +52,24 @@ def test_unknown_is_said_with_what_is_missing(analysis_store):
 def test_only_models_have_a_panel(analysis_store):
     with pytest.raises(KeyError, match="no AI Act indicators"):
         ai_act_panel(analysis_store, str(org_iri("mistral-ai")))
+
+
+def test_the_release_shown_is_cited_by_the_pages_that_give_it_not_by_those_that_give_another(analysis_store):
+    """EuroLLM 9B has two release claims from two pages (2024-12-04 and 2024-12): the panel shows the preferred one
+    and cites only the page stating it."""
+    placed = ai_act_panel(analysis_store, str(model_iri("utter-project/eurollm-9b"))).reading(
+        "placed-before-obligations")
+    assert placed.answer == "yes" and placed.question == "aiact/placed-before-obligations"
+    shown = placed.facts[0]
+    assert shown.name == "release date" and shown.value in ("2024-12", "2024-12-04")
+    page = {"2024-12": "index-entry", "2024-12-04": "announcement"}[shown.value]
+    assert shown.sources == (f"fixture-curated (https://fixture.example/eurollm/{page})",)
+
+
+def test_the_bound_that_decides_comes_first(analysis_store):
+    """Merge 7B has no release date and two dated pages showing it public (one dated only 2025, and 2025-07-20): the
+    one whose last day is earliest decides, though "2025" sorts first as text."""
+    placed = ai_act_panel(analysis_store, str(model_iri("indie-dev/merge-7b"))).reading("placed-before-obligations")
+    assert placed.answer == "yes"
+    assert facts(placed)["release date"] == "unknown"
+    assert facts(placed)["released no later than"] == "2025-07-20, 2025"

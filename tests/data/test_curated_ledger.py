@@ -111,6 +111,86 @@ def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_pa
     assert bounds == [("https://w3id.org/euaigraph/id/model/bounded/model", "2024-06-30")]
 
 
+CLAIMS = """records:
+  - id: kept/model
+    name: Kept
+    developers: [dev]
+    released: [{value: '2024-05', url: 'https://card.example', accessed: '2026-12-08', note: 'the card'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: noaccessed/model
+    name: A claim without its accessed date
+    developers: [dev]
+    released_no_later_than: [{value: '2024-01-01', url: 'https://seen.example'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: ftp/model
+    name: A claim cited by an ftp URL and a date nobody can read
+    developers: [dev]
+    released: [{value: '2024-01-01', url: 'ftp://x', accessed: yesterday}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: key/model
+    name: A claim with an unknown key
+    developers: [dev]
+    released: [{value: '2024-01-01', url: 'https://card.example', accessed: '2026-12-08', sorce: oops}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: plain/model
+    name: A bound without a citation of its own
+    developers: [dev]
+    released_no_later_than: '2024-06-30'
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: future/model
+    name: A bound after the day its page was read
+    developers: [dev]
+    released_no_later_than: [{value: '2026-12-09', url: 'https://seen.example', accessed: '2026-12-08'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: mixed/model
+    name: Claims mixed with plain values
+    developers: [dev]
+    languages: [fi, {value: sv, url: 'https://card.example', accessed: '2026-12-08'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+  - id: empty/model
+    name: An empty bound
+    developers: [dev]
+    released_no_later_than: []
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+"""
+
+
+def test_claims_are_checked_like_sources_and_a_bad_one_rejects_only_its_record(tmp_path):
+    """Every claim's own citation gets the checks of ``sources``; before, a claim without ``accessed`` stopped the
+    whole source with a KeyError, and an ftp URL or an unreadable date loaded."""
+    path = tmp_path / "models.yaml"
+    path.write_text(CLAIMS, encoding="utf-8")
+    report, triples = _run(_source("models"), path)
+    assert (report.records_read, report.records_ingested, report.records_rejected) == (8, 1, 7)
+    assert report.imbalance() is None
+    reasons = {r.where: r.reason for r in report.rejected}
+    assert "released_no_later_than claim 1: each source needs url and accessed" in reasons["models.yaml record 2"]
+    assert "released claim 1: not a well-formed http(s) URL: 'ftp://x'" in reasons["models.yaml record 3"]
+    assert "released claim 1: unknown key(s) sorce" in reasons["models.yaml record 4"]
+    assert "released_no_later_than must be cited claims" in reasons["models.yaml record 5"]
+    assert "released_no_later_than 2026-12-09 is after the day its page was read (2026-12-08)" in \
+        reasons["models.yaml record 6"]
+    assert "languages mixes cited claims" in reasons["models.yaml record 7"]
+    assert "released_no_later_than must be cited claims" in reasons["models.yaml record 8"]
+    assert {str(s) for s, p, _ in triples if p == EAI.releaseDate} == {"https://w3id.org/euaigraph/id/model/kept/model"}
+
+
+def test_a_repeated_key_refuses_the_file_with_its_line(tmp_path):
+    """PyYAML keeps the last of two equal keys and drops the first: here the bound that contradicts the release."""
+    path = tmp_path / "models.yaml"
+    path.write_text("""records:
+  - id: dup/model
+    name: Two bounds under one key
+    developers: [dev]
+    released: '2025-01-01'
+    released_no_later_than: [{value: '2024-01-01', url: 'https://seen.example', accessed: '2026-12-08'}]
+    released_no_later_than: [{value: '2026-01-01', url: 'https://seen.example', accessed: '2026-12-08'}]
+    sources: [{url: 'https://good.example', accessed: '2026-12-07'}]
+""", encoding="utf-8")
+    with pytest.raises(FeedError, match=r"(?s)'released_no_later_than' is repeated \(first on line 6\).*line 7"):
+        _run(_source("models"), path)
+
+
 def test_a_file_that_is_not_a_records_mapping_is_a_feed_error(tmp_path):
     path = tmp_path / "models.yaml"
     path.write_text("- just\n- a list\n", encoding="utf-8")
