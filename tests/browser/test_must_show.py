@@ -2,8 +2,9 @@
 row's entity page; focus a model with two lineage hops and read every label; run the Llama licence-family what-if;
 share a view and reopen it identically; Back restores the view before; export the view's snapshot and find exactly
 the nodes on screen, every RDF file read by three parsers; the SPARQL editor runs on Ctrl+Enter and explains its
-errors; a bad link value is named; a link opens the list of European models without a release date. Screenshots of
-each task go to docs/screenshots/."""
+errors; a bad link value is named; a link opens the list of European models without a release date; which European
+models were on the market before the AI Act's obligations began, and on what evidence. Screenshots of each task go to
+docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from editor_support import replace_and_run
 
 from euaigraph.explorer import network as views
 from euaigraph.graph.network import entity_network
+from euaigraph.graph.query.run import run_saved
+from euaigraph.graph.query.saved import catalogue
+from euaigraph.graph.query.worker import QueryWorkers, StoreRef
 from euaigraph.graph.store.embedded import EmbeddedStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -198,4 +202,29 @@ def test_a_link_opens_the_list_of_european_models_without_a_release_date(page, s
     grid.wait_for(timeout=60_000)
     grid.scroll_into_view_if_needed()
     shot(page, "task-coverage-gaps")
+    assert not seen.outside, seen.outside
+
+
+def test_which_european_models_were_on_the_market_before_the_obligations_and_on_what_evidence(page, shipped_explorer,
+                                                                                              shipped_home):
+    """The AI Act task: the saved question lists the bloc's models with the evidence of each answer, as many rows as
+    the guarded runner gives; Poro 34B, whose release date no page read gives, is answered yes from a dated page,
+    which its AI Act panel shows with the page."""
+    with QueryWorkers(StoreRef(home=str(shipped_home)), size=1) as workers:
+        result = run_saved(workers, catalogue()["aiact/placed-before-obligations"], timeout_s=120)
+    poro = [r for r in result.records() if str(r["model"]).endswith("/model/lumiopen/poro-34b")]
+    assert [(str(r["answer"]), str(r["evidence"]), str(r["date"])) for r in poro] == \
+           [("yes", "released no later than", "2023-12-04")]
+    seen = watch(page)
+    page.set_viewport_size(WINDOW)
+    open_page(page, f"{shipped_explorer.url}/questions?q=aiact/placed-before-obligations", "Questions")
+    counted = page.get_by_text(f"{len(result):,} rows in", exact=False).first
+    counted.wait_for(timeout=120_000)
+    page.locator("[data-testid=stDataFrame] >> visible=true").first.scroll_into_view_if_needed()
+    shot(page, "task-placed-before")
+    open_page(page, f"{shipped_explorer.url}/entity?iri={quote(str(poro[0]['model']), safe='')}", "Entity")
+    bound = page.get_by_text("released no later than: 2023-12-04", exact=False).first
+    bound.wait_for(timeout=60_000)
+    bound.scroll_into_view_if_needed()
+    page.get_by_text(str(poro[0]["page"]), exact=False).first.wait_for(timeout=60_000)
     assert not seen.outside, seen.outside
