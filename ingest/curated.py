@@ -213,6 +213,11 @@ def shown(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} ch)"
 
 
+def is_claim(item: Any) -> bool:
+    """Whether one item of a field is in claim form (a value with its own citation)."""
+    return isinstance(item, dict) and "value" in item
+
+
 def check_claims(where: str, field: str, value: Any) -> None:
     """A field in claim form (a list of ``{value, url, accessed}``) gets the checks of ``sources`` for each claim's
     citation; a list mixing claims and plain values, or an empty claim list, is refused.
@@ -222,12 +227,11 @@ def check_claims(where: str, field: str, value: Any) -> None:
     ...
     euaigraph.ingest.curated.CuratedError: m released claim 1: not a well-formed http(s) URL: 'ftp://x'
     """
-    if not isinstance(value, list):
+    if not isinstance(value, list) or not any(map(is_claim, value)):
         return
-    cited = [isinstance(v, dict) and "value" in v for v in value]
-    if any(cited) and not all(cited):
+    if not all(map(is_claim, value)):
         raise CuratedError(f"{where}: {field} mixes cited claims ({{value, url, accessed}}) with plain values")
-    for n, claim in enumerate(value if all(cited) else [], start=1):
+    for n, claim in enumerate(value, start=1):
         at = f"{where} {field} claim {n}"
         unknown = [k for k in claim if k not in CLAIM_KEYS]
         if unknown:
@@ -314,7 +318,7 @@ def claims(value: Any) -> list[tuple[Any, list[dict[str, Any]] | None]]:
     >>> claims([{"value": 7e9, "url": "https://a.example", "accessed": "2026-11-27"}])[0][1][0]["url"]
     'https://a.example'
     """
-    if isinstance(value, list) and value and all(isinstance(v, dict) and "value" in v for v in value):
+    if isinstance(value, list) and value and all(map(is_claim, value)):
         return [(v["value"], [{k: v[k] for k in ("url", "accessed", "secondary") if k in v}]) for v in value]
     if isinstance(value, list):
         return [(v, None) for v in value]

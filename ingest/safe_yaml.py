@@ -65,19 +65,15 @@ class _Loader(yaml.SafeLoader):
 
 def _refuse_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     """A mapping whose key repeats is refused: PyYAML keeps the last value and drops the first without a word."""
-    first: dict[Any, yaml.Mark] = {}
+    first: dict[tuple[str, str], yaml.Mark] = {}
     for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        # Scalar keys compared as written, with their resolved tag (every key feeds use); not built twice.
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
             continue
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            earlier = first.setdefault(key, key_node.start_mark)
-        except TypeError:  # an unhashable key: SafeLoader's own error names it
-            break
+        earlier = first.setdefault((key_node.tag, key_node.value), key_node.start_mark)
         if earlier is not key_node.start_mark:
-            shown = str(key)[:80]
-            raise RefusedYaml(f"the key {shown!r} is repeated (first on line {earlier.line + 1}): one of its values "
-                              f"would be lost", key_node.start_mark)
+            raise RefusedYaml(f"the key {key_node.value[:80]!r} is repeated (first on line {earlier.line + 1}): one "
+                              f"of its values would be lost", key_node.start_mark)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 

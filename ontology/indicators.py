@@ -71,6 +71,11 @@ def _number(node: URIRef, predicate: URIRef) -> float | None:
     return float(value.toPython()) if value is not None else None
 
 
+def _text(node: URIRef, predicate: URIRef) -> str | None:
+    value = ontology().value(node, predicate)
+    return str(value) if value is not None else None
+
+
 def _true(node: URIRef, predicate: URIRef) -> bool:
     value = ontology().value(node, predicate)
     return value is not None and value.toPython() is True
@@ -87,7 +92,7 @@ def indicators() -> tuple[Indicator, ...]:
                      licence_class=g.value(node, EAI.requiresLicenceClass),
                      evidence_dimensions=frozenset(str(v) for v in g.objects(node, EAI.evidenceDimension)),
                      broader=g.value(node, SKOS.broader),
-                     cut_off=str(g.value(node, EAI.cutOffDate)) if g.value(node, EAI.cutOffDate) else None)
+                     cut_off=_text(node, EAI.cutOffDate))
            for node in g.subjects(SKOS.inScheme, EAI.AIActIndicatorScheme)]
     return tuple(sorted(out, key=lambda i: (i.rank, i.code)))
 

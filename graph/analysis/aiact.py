@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from euaigraph.graph.analysis.profile import SPARQL_PREFIXES, class_code, sources_of
+from euaigraph.graph.load.aiact import bounds_in_order
 from euaigraph.graph.store.base import Store
 from euaigraph.graph.store.terms import nt_term
-from euaigraph.ingest.emit import last_day
 from euaigraph.ontology import reference
-from euaigraph.ontology.indicators import answers, indicators, scope_note
+from euaigraph.ontology.indicators import answers, indicator, indicators, scope_note
 
 #: Indicator code -> the saved question that lists its facts for every model.
 QUESTIONS = {"general-purpose": "aiact/general-purpose", "systemic-risk": "aiact/training-compute",
@@ -97,11 +97,11 @@ def model_answers(store: Store, model: str) -> dict[str, str]:
 def _facts(store: Store, model: str, found: dict[str, str]) -> dict[str, tuple[Fact, ...]]:
     """The facts of each indicator, read from the graph (derived figures, modalities, licence, grades, signature)
     and, for the exemption, the answers of the indicators it rests on."""
-    one = {k: v for k, v in zip(("compute", "params", "licence", "cls", "hf"), _rows(
-        store, model, "?c ?n ?l ?cls ?hf",
+    one = {k: v for k, v in zip(("compute", "params", "licence", "cls", "hf", "released"), _rows(
+        store, model, "?c ?n ?l ?cls ?hf ?d",
         "OPTIONAL { ?m eai:preferredTrainingCompute ?c } OPTIONAL { ?m eai:preferredParameterCount ?n } "
         "OPTIONAL { ?m eai:preferredLicence ?l } OPTIONAL { ?m eai:effectiveLicenceClass ?cls } "
-        "OPTIONAL { ?m eai:huggingFaceId ?hf }")[0], strict=True)}
+        "OPTIONAL { ?m eai:huggingFaceId ?hf } OPTIONAL { ?m eai:preferredReleaseDate ?d }")[0], strict=True)}
     modal: dict[str, set[str]] = defaultdict(set)
     for direction, code in _rows(store, model, "?d ?code", "VALUES ?d { eai:inputModality eai:outputModality } "
                                  "?m ?d ?x . ?x skos:notation ?code"):
@@ -133,17 +133,15 @@ def _facts(store: Store, model: str, found: dict[str, str]) -> dict[str, tuple[F
     licence = (Fact("licence", _local(one["licence"]) if one["licence"] else "none recorded",
                     sources_of(store, {model}, ("licence", "weightsLicence"))),
                Fact("effective licence class", class_code(one["cls"]) or "unknown"))
-    released = _rows(store, model, "?d", "?m eai:preferredReleaseDate ?d")
-    # The earliest bound decides (by the last day it can mean): it comes first, and only its pages are cited.
-    bounds = sorted({str(b) for (b,) in _rows(store, model, "?b", "?m eai:releasedNoLaterThan ?b")},
-                    key=lambda b: (last_day(b), b))
-    placed = (Fact("release date", _text(released[0][0]) if released else "unknown",
-                   sources_of(store, {model}, ("releaseDate",), value=str(released[0][0])) if released else ()),
+    # The bound that decides comes first, and only its pages are cited.
+    bounds = bounds_in_order(b for (b,) in _rows(store, model, "?b", "?m eai:releasedNoLaterThan ?b"))
+    released = one["released"]
+    placed = (Fact("release date", _text(released) or "unknown",
+                   sources_of(store, {model}, ("releaseDate",), value=str(released)) if released is not None else ()),
               Fact("released no later than", ", ".join(bounds) or "none recorded",
                    sources_of(store, {model}, ("releasedNoLaterThan",), value=bounds[0]) if bounds else ()),
-              Fact(next(i.label for i in indicators() if i.code == "general-purpose"),
-                   found.get("general-purpose", "unknown")))
-    exemption = next(i for i in indicators() if i.code == "open-source-exemption")
+              Fact(indicator("general-purpose").label, found.get("general-purpose", "unknown")))
+    exemption = indicator("open-source-exemption")
     rests_on = tuple(Fact(i.label, found.get(i.code, "unknown")) for i in indicators()
                      if i.broader == exemption.iri or i.code == "systemic-risk")
     return {"general-purpose": (outputs, inputs, compute, params), "systemic-risk": (compute,),

@@ -176,6 +176,16 @@ def placed_before_obligations(*, released: str | None, bound: str | None) -> str
     return NO if released is not None and first_day(released) >= cut else UNKNOWN
 
 
+def bounds_in_order(bounds: Iterable[str]) -> list[str]:
+    """Release bounds (dates, possibly partial), the one that decides first: every bound holds, so the one whose
+    last day is earliest is the tightest.
+
+    >>> bounds_in_order(["2025", "2025-07-20", "2025-07-20"])
+    ['2025-07-20', '2025']
+    """
+    return sorted({str(b) for b in bounds}, key=lambda b: (last_day(b), b))
+
+
 # -- materialisation -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Answers:
@@ -230,9 +240,7 @@ def derive(by: Mapping[Node, list[tuple[Node, Node, int]]], *, ancestors: Mappin
     grades = _dimension_grades(claims)
     signed = {org for org, _, _ in claims(EAI.codeOfPracticeSignature)}
     released = {m: str(d) for m, d in rules.preferred(claims(EAI.releaseDate)).items()}
-    bound: dict[Node, str] = {}
-    for m, d, _ in claims(EAI.releasedNoLaterThan):  # every bound holds: the earliest is the tightest
-        bound[m] = min(bound.get(m, "9999"), last_day(str(d)))
+    bound = {m: bounds_in_order(days)[0] for m, days in _grouped(claims(EAI.releasedNoLaterThan)).items()}
     providers = _grouped(claims(EAI.providedBy))
     developers = _grouped(claims(EAI.developedBy))
     profiles: dict[Answers, URIRef] = {}
@@ -312,6 +320,6 @@ def _dimension_grades(claims) -> dict[tuple[Node, str], list[Node]]:
     return out
 
 
-__all__ = ["DERIVED", "INPUTS", "NO", "UNKNOWN", "YES", "code_of_practice", "derive", "general_purpose",
+__all__ = ["DERIVED", "INPUTS", "NO", "UNKNOWN", "YES", "bounds_in_order", "code_of_practice", "derive", "general_purpose",
            "open_source_exemption", "placed_before_obligations", "published", "read_modality", "signatory",
            "systemic_risk"]

@@ -23,6 +23,15 @@ def _run(spec, path):
     return report, triples
 
 
+def _models_from(tmp_path, text: str):
+    """(report, triples, reasons by place) of the curated models source run on ``text``; the ledger balances."""
+    path = tmp_path / "models.yaml"
+    path.write_text(text, encoding="utf-8")
+    report, triples = _run(_source("models"), path)
+    assert report.imbalance() is None
+    return report, triples, {r.where: r.reason for r in report.rejected}
+
+
 @pytest.mark.parametrize("spec", SOURCES, ids=lambda s: s.id)
 def test_each_shipped_file_is_read_and_every_record_ingested(spec):
     kind = spec.id.removeprefix("curated-")
@@ -90,13 +99,8 @@ BAD = """records:
 
 
 def test_bad_records_are_rejected_with_their_place_and_the_good_ones_kept(tmp_path):
-    path = tmp_path / "models.yaml"
-    path.write_text(BAD, encoding="utf-8")
-    spec = _source("models")
-    report, triples = _run(spec, path)
+    report, triples, reasons = _models_from(tmp_path, BAD)
     assert (report.records_read, report.records_ingested, report.records_rejected) == (9, 2, 7)
-    assert report.imbalance() is None
-    reasons = {r.where: r.reason for r in report.rejected}
     assert "missing sources" in reasons["models.yaml record 2"]
     assert "duplicate id" in reasons["models.yaml record 3"]
     assert "not a well-formed http(s) URL" in reasons["models.yaml record 4"]
@@ -158,12 +162,8 @@ CLAIMS = """records:
 def test_claims_are_checked_like_sources_and_a_bad_one_rejects_only_its_record(tmp_path):
     """Every claim's own citation gets the checks of ``sources``; before, a claim without ``accessed`` stopped the
     whole source with a KeyError, and an ftp URL or an unreadable date loaded."""
-    path = tmp_path / "models.yaml"
-    path.write_text(CLAIMS, encoding="utf-8")
-    report, triples = _run(_source("models"), path)
+    report, triples, reasons = _models_from(tmp_path, CLAIMS)
     assert (report.records_read, report.records_ingested, report.records_rejected) == (8, 1, 7)
-    assert report.imbalance() is None
-    reasons = {r.where: r.reason for r in report.rejected}
     assert "released_no_later_than claim 1: each source needs url and accessed" in reasons["models.yaml record 2"]
     assert "released claim 1: not a well-formed http(s) URL: 'ftp://x'" in reasons["models.yaml record 3"]
     assert "released claim 1: unknown key(s) sorce" in reasons["models.yaml record 4"]
