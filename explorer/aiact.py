@@ -8,6 +8,7 @@ import streamlit as st
 
 from euaigraph.graph import analysis
 
+from .components import plain
 from .state import Context
 
 QUESTIONS_PAGE = "views/questions.py"
@@ -22,15 +23,16 @@ def panel_section(ctx: Context, model: str) -> None:
     except KeyError:
         st.caption("The graph holds no AI Act indicators for this entity.")
         return
-    st.caption(f"**{panel.note}**")
+    st.caption(f"**{plain(panel.note)}**")
     for reading in panel.readings:
         with st.container(border=True):
-            st.markdown(f"{MARKS.get(reading.answer, '❔')} **{reading.label}**: *{reading.answer}*")
-            st.caption(" · ".join(f"{fact.name}: {fact.value}" for fact in reading.facts))
-            st.caption(f"Rule: {reading.rule}")
+            st.markdown(f"{MARKS.get(reading.answer, '❔')} **{plain(reading.label)}**: *{plain(reading.answer)}*")
+            # Facts and pages come from the sources (values, record URLs): plain text, never Markdown.
+            st.caption(plain(" · ".join(f"{fact.name}: {fact.value}" for fact in reading.facts)))
+            st.caption(plain(f"Rule: {reading.rule}"))
             cited = sorted({source for fact in reading.facts for source in fact.sources})
             if cited:
-                st.caption("Sources: " + "; ".join(cited))
+                st.caption(plain("Sources: " + "; ".join(cited)))
             st.page_link(QUESTIONS_PAGE, label=f"Every model: {reading.question}", icon=":material/table:",
                          query_params={"q": reading.question})
 

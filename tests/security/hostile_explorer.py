@@ -2,7 +2,7 @@
 
 Each hostile value carries a marker (``HX1`` ... ``HX7``) that survives any escaping, so a test can find where it
 was shown and check that the whole value is shown as text there. Values go into labels (models, organisations, a
-licence), a literal fact, a source's title, homepage, live URL, the feed's URL and version string,
+licence), a literal fact, a source's title, homepage, live URL, a record's page, the feed's URL and version string,
 rejected records and unresolved names, a failed run's error, and a saved question's summary, description, tags and
 parameter label and help; the URL parameters of the pages carry them too. IRIs (homepage, feed URL) carry the
 Markdown that an IRI may hold (``HX8``, ``HX9``).
@@ -15,7 +15,7 @@ import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from euaigraph.graph.load.pipeline import IngestError, ingest, ingest_many
@@ -66,6 +66,10 @@ def build(home: Path, port: int) -> Path:
                     (model, RDFS.comment, Literal(hostile[(n + 1) % len(hostile)]))]
         if n:
             triples.append((model, EAI.derivedFrom, MODELS[0]))
+    # A source record whose page URL is an IRI holding Markdown: the AI Act panel cites it under "Sources".
+    record = URIRef("https://w3id.org/euaigraph/id/record/hostile-md/md-1")
+    triples += [(record, EAI.describes, MODELS[0]),
+                (record, EAI.recordUrl, URIRef("https://example.org/record/HX8_:smile:_www.example.org/x"))]
 
     def parse(feed, report):
         report.read(len(triples) + 1)  # every triple a record, and one more that is rejected
